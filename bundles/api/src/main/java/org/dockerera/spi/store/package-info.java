@@ -1,0 +1,6 @@
+@Export
+@Version("0.1.0")
+package org.dockerera.spi.store;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
