@@ -1,0 +1,321 @@
+package org.dockerera.controller.internal;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.dockerera.api.DockereraException;
+import org.dockerera.api.Host;
+import org.dockerera.api.HostService;
+import org.dockerera.api.HostSpec;
+import org.dockerera.api.HostStatus;
+import org.dockerera.api.TlsMaterial;
+import org.dockerera.api.events.Event;
+import org.dockerera.api.events.EventBus;
+import org.dockerera.api.events.EventTypes;
+import org.dockerera.spi.provider.ContainerEvent;
+import org.dockerera.spi.provider.ContainerInfo;
+import org.dockerera.spi.provider.ContainerProvider;
+import org.dockerera.spi.provider.EngineInfo;
+import org.dockerera.spi.provider.HostConnection;
+import org.dockerera.spi.provider.HostEndpoint;
+import org.dockerera.spi.store.ConfigStore;
+import org.dockerera.spi.store.Entry;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hosts: stored under {@code hosts/<id>} (TLS material sealed), monitored by {@link HostMonitor}. Listing never
+ * contacts a host; adding one contacts it once, bounded by the call timeout.
+ */
+@Component(service = HostService.class, configurationPid = ControllerConfig.PID)
+public class HostServiceImpl implements HostService, HostMonitor.Listener {
+    static final String PREFIX = "hosts/";
+    /** Label every container dockerera creates carries. */
+    static final String MANAGED_LABEL = "org.dockerera.managed";
+    private static final Logger LOG = LoggerFactory.getLogger(HostServiceImpl.class);
+
+    @Reference
+    private ConfigStore store;
+    @Reference
+    private KeyManager keys;
+    private SecretBox secrets;
+    private final List<ContainerProvider> providers = new CopyOnWriteArrayList<>();
+    private volatile EventBus events;
+    private Duration connectTimeout;
+    private Duration callTimeout;
+    private HostMonitor monitor;
+
+    public HostServiceImpl() {
+    }
+
+    /** For tests: no OSGi. */
+    HostServiceImpl(ConfigStore store, SecretBox secrets, List<ContainerProvider> providers, EventBus events) {
+        this.store = store;
+        this.secrets = secrets;
+        this.providers.addAll(providers);
+        this.events = events;
+    }
+
+    @Activate
+    void activate(ControllerConfig config) {
+        this.secrets = keys.box();
+        start(Duration.ofMillis(config.heartbeatIntervalMs()), Duration.ofMillis(config.downAfterMs()),
+                Duration.ofMillis(config.connectTimeoutMs()), Duration.ofMillis(config.callTimeoutMs()));
+    }
+
+    void start(Duration heartbeat, Duration downAfter, Duration connect, Duration call) {
+        this.connectTimeout = connect;
+        this.callTimeout = call;
+        this.monitor = new HostMonitor(Clock.systemUTC(), heartbeat, downAfter, this);
+        for (Entry e : store.list(PREFIX)) {
+            HostRecord record = Json.read(e.value(), HostRecord.class);
+            try {
+                monitor.track(record.id(), connect(record.url(), openTls(record)), null);
+            } catch (DockereraException ex) {
+                LOG.warn("cannot monitor host {} ({}): {}", record.id(), record.url(), ex.detail());
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (monitor != null) {
+            monitor.close();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addProvider(ContainerProvider provider) {
+        providers.add(provider);
+    }
+
+    void removeProvider(ContainerProvider provider) {
+        providers.remove(provider);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setEvents(EventBus bus) {
+        this.events = bus;
+    }
+
+    void unsetEvents(EventBus bus) {
+        if (this.events == bus) {
+            this.events = null;
+        }
+    }
+
+    @Override
+    public List<Host> list() {
+        return records().stream().map(this::view).sorted(Comparator.comparing(Host::url)).toList();
+    }
+
+    @Override
+    public Host get(String idOrUrl) {
+        return view(find(idOrUrl));
+    }
+
+    @Override
+    public Host add(HostSpec spec) {
+        if (spec == null || spec.url() == null || spec.url().isBlank()) {
+            throw DockereraException.invalid("invalid-host-url", "url is required, e.g. unix:///var/run/docker.sock or tcp://127.0.0.2:2375");
+        }
+        String url = normalizeUrl(spec.url(), spec.tls() != null);
+        validateTls(spec.tls());
+        if (findByUrl(url).isPresent()) {
+            throw DockereraException.conflict("host-exists", "host " + url + " is already registered as "
+                    + findByUrl(url).get().id());
+        }
+        HostConnection connection = connect(url, spec.tls());
+        EngineInfo info = null;
+        if (!spec.force()) {
+            try {
+                info = connection.info();
+            } catch (DockereraException e) {
+                connection.close();
+                throw new DockereraException(DockereraException.Kind.INVALID, "host-unreachable", "Host unreachable",
+                        "host " + url + " did not answer (" + e.detail() + "); start its daemon, check the URL,"
+                                + " or add it with \"force\": true to monitor it until it comes up");
+            }
+        }
+        HostRecord record = new HostRecord(Ids.newId("h"), url, spec.labels(),
+                spec.tls() == null ? null : secrets.seal(new String(Json.write(spec.tls()), java.nio.charset.StandardCharsets.UTF_8)),
+                spec.capacity(), java.time.Instant.now());
+        try {
+            store.put(PREFIX + record.id(), Json.write(record), ConfigStore.ABSENT);
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        monitor.track(record.id(), connection, info);
+        publish(Event.host(EventTypes.HOST_ADDED, record.id(), "host " + url + " added"));
+        return view(record);
+    }
+
+    @Override
+    public void remove(String idOrUrl, boolean force) {
+        HostRecord record = find(idOrUrl);
+        if (!force) {
+            HostConnection connection = monitor.connection(record.id()).orElse(null);
+            HostStatus status = monitor.state(record.id()).map(HostMonitor.LiveState::status).orElse(HostStatus.DOWN);
+            if (connection == null || status != HostStatus.UP) {
+                throw DockereraException.conflict("host-busy", "host " + record.url() + " is down, so whether "
+                        + "dockerera instances still run there cannot be checked; remove it with force=true");
+            }
+            List<ContainerInfo> running = connection.containers(Map.of(MANAGED_LABEL, "true"), false);
+            if (!running.isEmpty()) {
+                throw DockereraException.conflict("host-busy", running.size() + " dockerera instance(s) run on host "
+                        + record.url() + "; scale or move them away first, or remove with force=true");
+            }
+        }
+        store.delete(PREFIX + record.id(), ConfigStore.ANY_VERSION);
+        monitor.untrack(record.id());
+        publish(Event.host(EventTypes.HOST_REMOVED, record.id(), "host " + record.url() + " removed"));
+    }
+
+    // ---- monitor callbacks ----
+
+    @Override
+    public void statusChanged(String hostId, HostStatus status, String why) {
+        String url = store.get(PREFIX + hostId).map(e -> Json.read(e.value(), HostRecord.class).url()).orElse(hostId);
+        publish(Event.host(status == HostStatus.UP ? EventTypes.HOST_UP : EventTypes.HOST_DOWN, hostId,
+                "host " + url + " is " + status + " (" + why + ")"));
+    }
+
+    @Override
+    public void containerEvent(String hostId, ContainerEvent event) {
+        if ("die".equals(event.action()) && "true".equals(event.attributes().get(MANAGED_LABEL))) {
+            publish(new Event(EventTypes.CONTAINER_DIED, event.time(), event.attributes().get("org.dockerera.app"),
+                    hostId, null, null, "container " + event.attributes().getOrDefault("name", event.containerId())
+                    + " died (exit code " + event.attributes().getOrDefault("exitCode", "?") + ")"));
+        }
+    }
+
+    // ---- helpers ----
+
+    private void publish(Event event) {
+        EventBus bus = events;
+        if (bus != null) {
+            bus.publish(event);
+        }
+    }
+
+    private Host view(HostRecord r) {
+        HostMonitor.LiveState live = monitor.state(r.id())
+                .orElse(new HostMonitor.LiveState(HostStatus.DOWN, null, null, "not monitored"));
+        EngineInfo e = live.engine();
+        double cpus = r.capacity() != null && r.capacity().cpus() != null ? r.capacity().cpus()
+                : e != null ? e.cpus() : 0;
+        long memory = r.capacity() != null && r.capacity().memoryBytes() != null ? r.capacity().memoryBytes()
+                : e != null ? e.memoryBytes() : 0;
+        return new Host(r.id(), r.url(), live.status(), r.labels(), e == null ? null : e.engineId(),
+                e == null ? null : e.name(), e == null ? null : e.version(), cpus, memory,
+                e == null ? 0 : e.containersRunning(), live.lastSeen(), r.tls() != null, r.capacity(), live.error());
+    }
+
+    private List<HostRecord> records() {
+        return store.list(PREFIX).stream().map(e -> Json.read(e.value(), HostRecord.class)).toList();
+    }
+
+    private HostRecord find(String idOrUrl) {
+        if (idOrUrl != null) {
+            Optional<HostRecord> byId = store.get(PREFIX + idOrUrl).map(e -> Json.read(e.value(), HostRecord.class));
+            if (byId.isPresent()) {
+                return byId.get();
+            }
+            Optional<HostRecord> byUrl = findByUrl(idOrUrl.trim());
+            if (byUrl.isPresent()) {
+                return byUrl.get();
+            }
+        }
+        throw DockereraException.notFound("host-not-found", "no host '" + idOrUrl + "'; list hosts with GET /api/hosts");
+    }
+
+    private Optional<HostRecord> findByUrl(String url) {
+        return records().stream().filter(r -> r.url().equalsIgnoreCase(url)).findFirst();
+    }
+
+    private HostConnection connect(String url, TlsMaterial tls) {
+        ContainerProvider provider = providers.stream().filter(p -> p.supports(url)).findFirst()
+                .orElseThrow(() -> new DockereraException(DockereraException.Kind.UNAVAILABLE, "provider-unavailable",
+                        "No provider", "no container provider handles " + url
+                        + "; is the dockerera-provider-docker feature installed?"));
+        return provider.connect(new HostEndpoint(url, tls, connectTimeout, callTimeout, null));
+    }
+
+    private TlsMaterial openTls(HostRecord record) {
+        return record.tls() == null ? null
+                : Json.read(secrets.open(record.tls()).getBytes(java.nio.charset.StandardCharsets.UTF_8), TlsMaterial.class);
+    }
+
+    /** Accepts {@code unix:///abs/path} and {@code tcp://host:port}; returns the canonical form. */
+    static String normalizeUrl(String raw, boolean tls) {
+        String s = raw.trim();
+        URI uri;
+        try {
+            uri = new URI(s);
+        } catch (URISyntaxException e) {
+            throw badUrl(raw, "it is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        switch (scheme) {
+            case "unix" -> {
+                String path = uri.getPath();
+                if (path == null || !path.startsWith("/") || uri.getHost() != null) {
+                    throw badUrl(raw, "a unix URL needs an absolute socket path, e.g. unix:///var/run/docker.sock");
+                }
+                return "unix://" + path;
+            }
+            case "tcp", "https", "http" -> {
+                if (uri.getHost() == null) {
+                    throw badUrl(raw, "no host name");
+                }
+                if (uri.getPort() < 1 || uri.getPort() > 65535) {
+                    throw badUrl(raw, "a port is required, e.g. tcp://127.0.0.2:" + (tls ? 2376 : 2375));
+                }
+                if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
+                    throw badUrl(raw, "no path is allowed after host:port");
+                }
+                return "tcp://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + uri.getPort();
+            }
+            default -> throw badUrl(raw, "the scheme must be unix:// or tcp://");
+        }
+    }
+
+    private static void validateTls(TlsMaterial tls) {
+        if (tls == null) {
+            return;
+        }
+        if (blank(tls.ca()) || blank(tls.cert()) || blank(tls.key())) {
+            throw DockereraException.invalid("invalid-tls", "tls needs all of ca, cert and key as PEM text");
+        }
+        if (!tls.ca().contains("-----BEGIN CERTIFICATE-----") || !tls.cert().contains("-----BEGIN CERTIFICATE-----")
+                || !tls.key().contains("PRIVATE KEY-----")) {
+            throw DockereraException.invalid("invalid-tls", "tls.ca and tls.cert must be PEM certificates and tls.key a"
+                    + " PEM private key (-----BEGIN ... -----)");
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static DockereraException badUrl(String raw, String why) {
+        return DockereraException.invalid("invalid-host-url", "bad host URL '" + raw + "': " + why);
+    }
+}

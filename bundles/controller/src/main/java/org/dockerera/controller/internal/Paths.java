@@ -1,0 +1,21 @@
+package org.dockerera.controller.internal;
+
+import org.osgi.framework.BundleContext;
+
+/** Karaf's directories, from framework properties. */
+final class Paths {
+    private Paths() {
+    }
+
+    static String etc(BundleContext context) {
+        return orDefault(context.getProperty("karaf.etc"), "etc");
+    }
+
+    static String data(BundleContext context) {
+        return orDefault(context.getProperty("karaf.data"), "data");
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
