@@ -1,0 +1,168 @@
+package org.dockerera.itests;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** A private copy of the assembled distribution, driven through bin/start, bin/stop and kill -9. */
+public final class Distribution implements AutoCloseable {
+    private final Path home;
+    private final int httpPort;
+    private final int sshPort;
+
+    private Distribution(Path home, int httpPort, int sshPort) {
+        this.home = home;
+        this.httpPort = httpPort;
+        this.sshPort = sshPort;
+    }
+
+    /** Copies the unpacked distribution into {@code workDir} and gives it free ports; local auto-registration off. */
+    public static Distribution create(Path workDir) throws IOException {
+        Path unpacked = Path.of(System.getProperty("dockerera.distribution", "target/dist"));
+        Path source;
+        try (Stream<Path> s = Files.list(unpacked)) {
+            source = s.filter(p -> Files.isDirectory(p.resolve("bin"))).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no distribution unpacked under " + unpacked));
+        }
+        Path home = workDir.resolve(source.getFileName());
+        copyTree(source, home);
+        Distribution d = new Distribution(home, freePort(), freePort());
+        d.setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(d.httpPort));
+        d.setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(d.sshPort));
+        d.setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(freePort()));
+        d.setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort()));
+        d.setProperty("etc/org.dockerera.controller.cfg", "autoRegisterLocal", "false");
+        d.setProperty("etc/org.dockerera.controller.cfg", "heartbeatIntervalMs", "1000");
+        d.setProperty("etc/org.dockerera.controller.cfg", "downAfterMs", "4000");
+        return d;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public void setProperty(String file, String key, String value) throws IOException {
+        Path f = home.resolve(file);
+        List<String> lines = Files.exists(f) ? new ArrayList<>(Files.readAllLines(f)) : new ArrayList<>();
+        boolean replaced = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).trim();
+            if (l.matches("\\Q" + key + "\\E\\s*[=:].*")) {
+                lines.set(i, key + " = " + value);
+                replaced = true;
+            }
+        }
+        if (!replaced) {
+            lines.add(key + " = " + value);
+        }
+        Files.write(f, lines);
+    }
+
+    public void start() throws IOException, InterruptedException {
+        run("bin/start");
+    }
+
+    public void stop() throws IOException, InterruptedException {
+        Optional<ProcessHandle> p = process();
+        if (p.isEmpty()) {
+            return;
+        }
+        run("bin/stop");
+        try {
+            p.get().onExit().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.get().destroyForcibly();
+        }
+    }
+
+    /** kill -9 of the Karaf JVM; returns once it is gone. */
+    public void kill9() throws Exception {
+        ProcessHandle p = process().orElseThrow(() -> new IllegalStateException("karaf is not running"));
+        new ProcessBuilder("kill", "-9", String.valueOf(p.pid())).start().waitFor();
+        p.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The Karaf JVM of this copy, found by its karaf.home. */
+    public Optional<ProcessHandle> process() {
+        String marker = "-Dkaraf.home=" + home;
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(marker)).orElse(false))
+                .findFirst();
+    }
+
+    /** Runs {@code echo COMMAND | bin/client -b}, as a local operator would, and returns its output. */
+    public String client(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(home.resolve("bin/client").toString(), "-b", "-r", "10", "-d", "1")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().write((command + "\n").getBytes());
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("bin/client hung");
+        }
+        return out;
+    }
+
+    public String log() throws IOException {
+        Path log = home.resolve("data/log/karaf.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            stop();
+        } finally {
+            process().ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private void run(String script) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(home.resolve(script).toString()).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(home.resolve("script.log").toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(script + " failed: " + Files.readString(home.resolve("script.log")));
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES,
+                        LinkOption.NOFOLLOW_LINKS);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+
+}
