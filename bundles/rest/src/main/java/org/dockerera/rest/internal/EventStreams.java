@@ -1,0 +1,225 @@
+package org.dockerera.rest.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.servlet.AsyncContext;
+import javax.servlet.AsyncEvent;
+import javax.servlet.AsyncListener;
+import javax.servlet.ServletOutputStream;
+import javax.servlet.WriteListener;
+import javax.servlet.http.HttpServletResponse;
+import org.dockerera.api.events.Event;
+import org.dockerera.api.events.EventBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/events}: every client is an async request with a non-blocking writer (servlet 3.1
+ * {@link WriteListener}), so no thread is held per client and a slow client never blocks the event bus. Each client
+ * has a bounded queue; one that falls {@code queueLimit} frames behind is disconnected (it reconnects, SSE clients do).
+ * One timer thread sends a heartbeat comment to every client every {@code heartbeat}, which is also how a client
+ * that went away is noticed: the write fails and its subscription is closed.
+ */
+final class EventStreams implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventStreams.class);
+
+    private final Json json;
+    private final int queueLimit;
+    private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer;
+
+    EventStreams(Json json, Duration heartbeat, int queueLimit) {
+        this.json = json;
+        this.queueLimit = queueLimit;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dockerera-rest-sse-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = Math.max(1, heartbeat.toMillis());
+        timer.scheduleAtFixedRate(this::heartbeat, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts streaming {@code bus}'s events to this request's client. */
+    Reply open(Exchange ex, EventBus bus) throws IOException {
+        HttpServletResponse resp = ex.response();
+        resp.setStatus(200);
+        resp.setContentType("text/event-stream;charset=utf-8");
+        resp.setHeader("Cache-Control", "no-cache, no-store");
+        resp.setHeader("X-Accel-Buffering", "no");
+        AsyncContext ctx = ex.request().startAsync();
+        ctx.setTimeout(0);
+        Stream s = new Stream(ctx, resp.getOutputStream());
+        ctx.addListener(s);
+        open.add(s);
+        s.offer(SseFrames.OPEN);
+        s.subscription = bus.subscribe(s::onEvent);
+        if (s.closed.get()) {
+            s.subscription.close();
+        }
+        resp.getOutputStream().setWriteListener(s);
+        return Reply.ASYNC;
+    }
+
+    int openCount() {
+        return open.size();
+    }
+
+    /** Ends every stream (the bus went away, or the bundle stops); clients reconnect. */
+    void closeAll() {
+        for (Stream s : open) {
+            s.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        closeAll();
+    }
+
+    private void heartbeat() {
+        for (Stream s : open) {
+            try {
+                s.offer(SseFrames.HEARTBEAT);
+            } catch (RuntimeException e) {
+                LOG.debug("heartbeat failed", e);
+                s.close();
+            }
+        }
+    }
+
+    /** One client. */
+    private final class Stream implements WriteListener, AsyncListener {
+        private final AsyncContext ctx;
+        private final ServletOutputStream out;
+        private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger queued = new AtomicInteger();
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private volatile EventBus.Subscription subscription;
+        /** Set once the container has called setWriteListener: writing before that is not allowed. */
+        private volatile boolean ready;
+        private boolean flushPending;
+
+        Stream(AsyncContext ctx, ServletOutputStream out) {
+            this.ctx = ctx;
+            this.out = out;
+        }
+
+        void onEvent(Event event) {
+            if (closed.get()) {
+                return;
+            }
+            String data;
+            try {
+                data = json.writeString(event);
+            } catch (IOException e) {
+                LOG.warn("cannot render event {} as JSON; not sent", event.type(), e);
+                return;
+            }
+            offer(SseFrames.event(event.type(), data));
+        }
+
+        void offer(byte[] frame) {
+            if (closed.get()) {
+                return;
+            }
+            if (queued.incrementAndGet() > queueLimit) {
+                LOG.info("event stream client fell {} frames behind; disconnecting it", queueLimit);
+                close();
+                return;
+            }
+            queue.add(frame);
+            if (ready) {
+                pump();
+            }
+        }
+
+        /** Writes queued frames while the container can take them without blocking; then flushes. */
+        private synchronized void pump() {
+            if (closed.get()) {
+                return;
+            }
+            try {
+                while (out.isReady()) {
+                    byte[] frame = queue.poll();
+                    if (frame == null) {
+                        if (flushPending) {
+                            flushPending = false;
+                            out.flush();
+                            continue;
+                        }
+                        return;
+                    }
+                    queued.decrementAndGet();
+                    out.write(frame);
+                    flushPending = true;
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("event stream client went away", e);
+                close();
+            }
+        }
+
+        @Override
+        public void onWritePossible() {
+            ready = true;
+            pump();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            close();
+        }
+
+        void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            open.remove(this);
+            queue.clear();
+            EventBus.Subscription sub = subscription;
+            if (sub != null) {
+                try {
+                    sub.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("closing an event subscription failed", e);
+                }
+            }
+            try {
+                ctx.complete();
+            } catch (RuntimeException e) {
+                LOG.debug("completing an event stream failed", e);
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            close();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            close();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            close();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // not restarted
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.dockerera.rest.internal;
+
+import org.dockerera.api.DockereraException;
+import org.dockerera.api.HostService;
+import org.dockerera.api.InfoService;
+import org.dockerera.api.RegistryService;
+import org.dockerera.api.TokenService;
+import org.dockerera.api.events.EventBus;
+
+/**
+ * The services the API calls. In Karaf they are optional dynamic DS references, so each getter throws 503
+ * {@code service-unavailable} while its service is missing; in tests they are fakes.
+ */
+interface Services {
+    HostService hosts();
+
+    RegistryService registries();
+
+    TokenService tokens();
+
+    InfoService info();
+
+    EventBus events();
+
+    /** Returns {@code service}, or throws 503 {@code service-unavailable} naming it when it is null. */
+    static <T> T require(T service, String what) {
+        if (service == null) {
+            throw DockereraException.unavailable("service-unavailable",
+                    "the " + what + " is not running; check that the dockerera bundles are active (bundle:list, scr:list) and retry",
+                    null);
+        }
+        return service;
+    }
+}
