@@ -29,9 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DistributionIT {
     private static final Duration BOOT = Duration.ofSeconds(90);
 
-    @TempDir
-    Path work;
-
     private final TestEnv env = TestEnv.load();
     private Distribution dist;
     private Api api;
@@ -40,7 +37,7 @@ class DistributionIT {
     private int hostB;
 
     @BeforeAll
-    void boot() throws Exception {
+    void boot(@TempDir Path work) throws Exception {
         List<Integer> hosts = env.hostIndexes();
         assertThat(hosts).as("scripts/env.sh must start at least two hosts").hasSizeGreaterThanOrEqualTo(2);
         hostA = hosts.get(0);

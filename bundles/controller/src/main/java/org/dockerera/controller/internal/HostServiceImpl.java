@@ -243,7 +243,7 @@ public class HostServiceImpl implements HostService, HostMonitor.Listener {
                 return byUrl.get();
             }
         }
-        throw DockereraException.notFound("host-not-found", "no host '" + idOrUrl + "'; list hosts with GET /api/hosts");
+        throw DockereraException.notFound("host-not-found", "no host '" + idOrUrl + "'; see the hosts with dockerera:host-list or GET /api/hosts");
     }
 
     private Optional<HostRecord> findByUrl(String url) {

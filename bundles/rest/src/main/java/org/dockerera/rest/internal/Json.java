@@ -76,8 +76,17 @@ final class Json {
      * @throws DockereraException what a model constructor threw while validating (e.g. {@code invalid-capacity})
      */
     <T> T read(byte[] body, Class<T> type) {
+        com.fasterxml.jackson.databind.JsonNode tree;
         try {
-            return mapper.readValue(body, type);
+            // the whole document first: a truncated or garbled body is malformed (400) whatever its first token
+            tree = mapper.readTree(body);
+        } catch (StreamReadException e) {
+            throw malformed(e.getOriginalMessage(), e.getLocation());
+        } catch (IOException e) {
+            throw ApiProblem.badRequest("malformed-json", "could not read the request body: " + e.getMessage());
+        }
+        try {
+            return mapper.treeToValue(tree, type);
         } catch (StreamReadException e) {
             throw malformed(e.getOriginalMessage(), e.getLocation());
         } catch (ValueInstantiationException e) {

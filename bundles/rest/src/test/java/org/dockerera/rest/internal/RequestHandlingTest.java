@@ -42,6 +42,20 @@ class RequestHandlingTest {
     }
 
     @Test
+    void aTruncatedArrayIsMalformedNotAWrongType() {
+        ApiServer.Res res = postHost("[1,2");
+        assertThat(res.status).isEqualTo(400);
+        assertThat(res.problemType()).isEqualTo("/problems/malformed-json");
+    }
+
+    @Test
+    void aWellFormedArrayIsTheWrongType() {
+        ApiServer.Res res = postHost("[1,2]");
+        assertThat(res.status).isEqualTo(422);
+        assertThat(res.problemType()).isEqualTo("/problems/invalid-request");
+    }
+
+    @Test
     void trailingDataIsMalformedOrInvalid() {
         ApiServer.Res res = postHost("{\"url\": \"tcp://trailing:1\"} {}");
         assertThat(res.status).isIn(400, 422);
