@@ -159,6 +159,66 @@ class DistributionIT {
 
     @Test
     @Order(6)
+    void aTlsHostIsAddedFromPemTextThatIsNeverReturnedNorStoredInTheClear() throws Exception {
+        String tlsUrl = env.get("hosts.tls." + env.get("tls.hosts").split(",")[0].trim());
+        String ca = Files.readString(Path.of(env.get("tls.ca")));
+        String cert = Files.readString(Path.of(env.get("tls.cert")));
+        String key = Files.readString(Path.of(env.get("tls.key")));
+        Api.Response r = api.post("/api/hosts", admin, "{\"url\":" + Api.q(tlsUrl) + ",\"tls\":{\"ca\":" + Api.q(ca)
+                + ",\"cert\":" + Api.q(cert) + ",\"key\":" + Api.q(key) + "}}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        JsonNode host = r.json();
+        assertThat(host.get("status").asText()).isEqualTo("up");
+        assertThat(host.get("tls").asBoolean()).isTrue();
+        String id = host.get("id").asText();
+        String listed = api.get("/api/hosts/" + id, admin).body();
+        assertThat(listed).doesNotContain("PRIVATE KEY").doesNotContain("BEGIN CERTIFICATE");
+        String keyBody = key.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+        assertThat(storeBytes()).doesNotContain(keyBody).doesNotContain("PRIVATE KEY");
+
+        // wrong material is refused before anything is stored
+        Api.Response bad = api.post("/api/hosts", admin, "{\"url\":\"tcp://127.0.0.9:2377\",\"tls\":{\"ca\":\"x\",\"cert\":\"y\",\"key\":\"z\"}}");
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(api.delete("/api/hosts/" + id, admin).status()).isEqualTo(204);
+    }
+
+    @Test
+    @Order(7)
+    void registryPasswordsAreEncryptedAtRestAndNeverEchoed() throws Exception {
+        String password = "pw-" + Long.toHexString(System.nanoTime()) + "-secret";
+        Api.Response r = api.post("/api/registries", admin, "{\"server\":\"127.0.0.1:5000\",\"username\":\"ci\",\"password\":"
+                + Api.q(password) + "}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        assertThat(r.body()).doesNotContain(password);
+        assertThat(api.get("/api/registries", admin).body()).contains("127.0.0.1:5000").doesNotContain(password);
+        assertThat(storeBytes()).doesNotContain(password);
+    }
+
+    @Test
+    @Order(8)
+    void aHostRunningDockereraInstancesIsOnlyRemovedWhenForced() throws Exception {
+        String id = null;
+        for (JsonNode h : api.get("/api/hosts", admin).json()) {
+            if (h.get("url").asText().equals(env.unixUrl(hostB))) {
+                id = h.get("id").asText();
+            }
+        }
+        assertThat(id).isNotNull();
+        String container = docker(env.unixUrl(hostB), "run", "-d", "--label", "org.dockerera.managed=true",
+                env.get("image.v1")).trim();
+        try {
+            Api.Response r = api.delete("/api/hosts/" + id, admin);
+            assertThat(r.status()).as(r.toString()).isEqualTo(409);
+            assertThat(r.json().get("type").asText()).isEqualTo("/problems/host-busy");
+            assertThat(r.json().get("detail").asText()).contains("force");
+        } finally {
+            docker(env.unixUrl(hostB), "rm", "-f", container);
+        }
+        assertThat(api.get("/api/hosts", admin).json()).hasSize(2);
+    }
+
+    @Test
+    @Order(9)
     void aHungHostDoesNotSlowTheHostList() throws Exception {
         long pid = env.daemonPid(hostA);
         new ProcessBuilder("kill", "-STOP", String.valueOf(pid)).start().waitFor();
@@ -179,7 +239,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(7)
+    @Order(10)
     void theLocalOperatorScriptsTheConsoleWithoutAPassword() throws Exception {
         String out = dist.client("dockerera:host-list");
         assertThat(out).contains(env.tcpUrl(hostA)).contains(env.unixUrl(hostB));
@@ -192,7 +252,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(8)
+    @Order(11)
     void hostsSurviveKill9AndRestart() throws Exception {
         dist.kill9();
         dist.start();
@@ -205,6 +265,20 @@ class DistributionIT {
             }
         });
         assertThat(api.get("/api/hosts", admin).json().toString()).contains("\"env\":\"prod\"");
+    }
+
+    private String storeBytes() throws Exception {
+        return new String(Files.readAllBytes(dist.home().resolve("data/dockerera/store.mv")),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static String docker(String host, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("docker", "-H", host));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+        return out;
     }
 
     private String statusOf(String url) {
