@@ -29,7 +29,7 @@ scripts/local-docker.sh
 
 say "building (mvn install, tests skipped; scripts/test.sh runs them)"
 mvn -B -q install -DskipTests
-VERSION=$(mvn -B -q help:evaluate -Dexpression=project.version -DforceStdout 2>/dev/null || true)
+VERSION=$(mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=project.version -DforceStdout 2>/dev/null || true)
 DIST=$(ls karaf-assembly/target/dockerera-karaf-*.tar.gz | head -n1)
 [ -f "$DIST" ] || die "no distribution built under karaf-assembly/target"
 

@@ -45,6 +45,12 @@ public final class Distribution implements AutoCloseable {
         d.setProperty("etc/org.dockerera.controller.cfg", "autoRegisterLocal", "false");
         d.setProperty("etc/org.dockerera.controller.cfg", "heartbeatIntervalMs", "1000");
         d.setProperty("etc/org.dockerera.controller.cfg", "downAfterMs", "4000");
+        // offline: every bundle must come from the distribution's own system repository
+        Files.writeString(home.resolve("etc/org.ops4j.pax.url.mvn.cfg"), "\n"
+                        + "org.ops4j.pax.url.mvn.repositories =\n"
+                        + "org.ops4j.pax.url.mvn.localRepository = " + workDir.resolve("no-maven-repository") + "\n"
+                        + "org.ops4j.pax.url.mvn.offline = true\n",
+                java.nio.file.StandardOpenOption.APPEND);
         return d;
     }
 
