@@ -58,6 +58,9 @@ public class WiringIT {
     TokenService tokens;
 
     @Inject
+    org.dockerera.spi.scheduler.Scheduler scheduler;
+
+    @Inject
     @Filter("(dockerera.context=dockerera)")
     CamelContext camel;
 
@@ -169,6 +172,19 @@ public class WiringIT {
         });
         camel.getRouteController().stopRoute("wiring-it-host-events");
         camel.removeRoute("wiring-it-host-events");
+    }
+
+    @Test
+    public void theSchedulerOffersEveryStrategyAndUsesTheConfiguredOne() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(scheduler.strategies()).contains("spread", "binpack", "random"));
+        assertThat(scheduler.strategy()).isEqualTo("spread");
+        org.dockerera.spi.scheduler.PlacementPlan plan = scheduler.place(
+                org.dockerera.spi.scheduler.PlacementRequest.of("wiring.test", 2),
+                List.of(org.dockerera.spi.scheduler.HostSnapshot.of("h-a", java.util.Map.of(), 2, 1L << 30),
+                        org.dockerera.spi.scheduler.HostSnapshot.of("h-b", java.util.Map.of(), 2, 1L << 30)));
+        assertThat(plan.complete()).isTrue();
+        assertThat(plan.assignments()).containsExactlyInAnyOrder("h-a", "h-b");
     }
 
     static int freePort() {
