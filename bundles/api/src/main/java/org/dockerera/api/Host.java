@@ -20,8 +20,10 @@ import java.util.Map;
  * @param tls         whether the connection uses client TLS
  * @param capacity    the override, if any
  * @param error       why the host is down, if it is
+ * @param schedulable false when cordoned: no new instances are placed there
+ * @param draining    its instances are being moved elsewhere (implies not schedulable)
  */
 public record Host(String id, String url, HostStatus status, Map<String, String> labels, String engineId, String name,
                    String version, double cpus, long memoryBytes, int containers, Instant lastSeen, boolean tls,
-                   Capacity capacity, String error) {
+                   Capacity capacity, String error, boolean schedulable, boolean draining) {
 }

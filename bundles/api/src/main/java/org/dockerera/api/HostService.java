@@ -22,4 +22,16 @@ public interface HostService {
      * Forgets a host. Refused ({@code host-busy}) while dockerera instances run there unless {@code force}.
      */
     void remove(String idOrUrl, boolean force);
+
+    /** No new instances are placed on the host; those running stay. */
+    Host cordon(String idOrUrl);
+
+    /** The host takes new instances again (and stops draining). */
+    Host uncordon(String idOrUrl);
+
+    /**
+     * Cordons the host and moves its instances to other hosts, each replacement healthy and routed before the instance
+     * it replaces is drained; {@code host.drained} when it is empty.
+     */
+    Host drain(String idOrUrl);
 }

@@ -35,6 +35,15 @@ public interface HostConnection extends AutoCloseable {
      */
     String pull(String image, RegistryCredentials credentials);
 
+    /** The last {@code tail} lines the container wrote (stdout and stderr interleaved); empty when it has none. */
+    List<String> logs(String containerId, int tail);
+
+    /**
+     * Removes an image from the host. Absent is not an error; an image still used by a container is refused
+     * ({@link ProviderException} {@code host-refused}).
+     */
+    void removeImage(String image);
+
     /**
      * Streams the host's container events (start, die, stop …) until closed. {@code onError} is called once when the
      * stream breaks; the caller re-subscribes.

@@ -32,4 +32,22 @@ public @interface ControllerConfig {
 
     @AttributeDefinition(description = "URL of the local Docker daemon for auto-registration")
     String localDockerUrl() default "unix:///var/run/docker.sock";
+
+    @AttributeDefinition(description = "Rolling deploys: how many new instances may be starting at once while old ones serve")
+    int deployBatchSize() default 1;
+
+    @AttributeDefinition(description = "Rolling deploys: how many instances may run above the wanted count (at least 1)")
+    int deployMaxSurge() default 1;
+
+    @AttributeDefinition(description = "Delay before the first restart of a crashed instance (doubled each time)")
+    long restartBackoffMs() default 1000;
+
+    @AttributeDefinition(description = "Longest delay between restarts of a crashed instance")
+    long maxRestartBackoffMs() default 300000;
+
+    @AttributeDefinition(description = "Every app is reconciled at least this often (milliseconds)")
+    long resyncIntervalMs() default 2000;
+
+    @AttributeDefinition(description = "Threads reconciling apps in parallel (one app is never reconciled twice at once)")
+    int appWorkers() default 4;
 }

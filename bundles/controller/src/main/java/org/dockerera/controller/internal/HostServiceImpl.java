@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * Hosts: stored under {@code hosts/<id>} (TLS material sealed), monitored by {@link HostMonitor}. Listing never
  * contacts a host; adding one contacts it once, bounded by the call timeout.
  */
-@Component(service = HostService.class, configurationPid = ControllerConfig.PID)
-public class HostServiceImpl implements HostService, HostMonitor.Listener {
+@Component(service = {HostService.class, HostRegistry.class}, configurationPid = ControllerConfig.PID)
+public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.Listener {
     static final String PREFIX = "hosts/";
     /** Label every container dockerera creates carries. */
     static final String MANAGED_LABEL = "org.dockerera.managed";
@@ -188,6 +188,81 @@ public class HostServiceImpl implements HostService, HostMonitor.Listener {
         publish(Event.host(EventTypes.HOST_REMOVED, record.id(), "host " + record.url() + " removed"));
     }
 
+    @Override
+    public Host cordon(String idOrUrl) {
+        HostRecord r = update(idOrUrl, rec -> rec.withSchedule(true, false));
+        publish(Event.host(EventTypes.HOST_CORDONED, r.id(), "host " + r.url() + " cordoned: no new instances"));
+        return view(r);
+    }
+
+    @Override
+    public Host uncordon(String idOrUrl) {
+        HostRecord r = update(idOrUrl, rec -> rec.withSchedule(false, false));
+        publish(Event.host(EventTypes.HOST_UNCORDONED, r.id(), "host " + r.url() + " takes new instances again"));
+        return view(r);
+    }
+
+    @Override
+    public Host drain(String idOrUrl) {
+        HostRecord r = update(idOrUrl, rec -> rec.withSchedule(true, true));
+        publish(Event.host(EventTypes.HOST_DRAINING, r.id(), "host " + r.url()
+                + " is draining: its instances move to other hosts"));
+        return view(r);
+    }
+
+    // ---- HostRegistry ----
+
+    @Override
+    public Optional<HostConnection> connection(String hostId) {
+        return monitor.connection(hostId);
+    }
+
+    @Override
+    public String publishAddress(String hostId) {
+        HostRecord r = find(hostId);
+        return addressOf(r.url());
+    }
+
+    static String addressOf(String url) {
+        if (url.startsWith("unix://")) {
+            return "127.0.0.1";
+        }
+        String host = URI.create(url).getHost();
+        try {
+            return java.net.InetAddress.getByName(host).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return host;
+        }
+    }
+
+    @Override
+    public void markDrained(String hostId) {
+        HostRecord before = find(hostId);
+        if (!before.draining()) {
+            return;
+        }
+        HostRecord r = update(hostId, rec -> rec.withSchedule(true, false));
+        publish(Event.host(EventTypes.HOST_DRAINED, r.id(), "host " + r.url()
+                + " is drained: no dockerera instance left; it stays cordoned until uncordoned"));
+    }
+
+    private HostRecord update(String idOrUrl, java.util.function.UnaryOperator<HostRecord> change) {
+        for (int attempt = 0; ; attempt++) {
+            HostRecord current = find(idOrUrl);
+            Entry e = store.get(PREFIX + current.id()).orElseThrow(() -> DockereraException.notFound("host-not-found",
+                    "host " + idOrUrl + " was just removed"));
+            HostRecord next = change.apply(Json.read(e.value(), HostRecord.class));
+            try {
+                store.put(PREFIX + next.id(), Json.write(next), e.version());
+                return next;
+            } catch (org.dockerera.spi.store.CasConflictException conflict) {
+                if (attempt >= 10) {
+                    throw conflict;
+                }
+            }
+        }
+    }
+
     // ---- monitor callbacks ----
 
     @Override
@@ -225,7 +300,8 @@ public class HostServiceImpl implements HostService, HostMonitor.Listener {
                 : e != null ? e.memoryBytes() : 0;
         return new Host(r.id(), r.url(), live.status(), r.labels(), e == null ? null : e.engineId(),
                 e == null ? null : e.name(), e == null ? null : e.version(), cpus, memory,
-                e == null ? 0 : e.containersRunning(), live.lastSeen(), r.tls() != null, r.capacity(), live.error());
+                e == null ? 0 : e.containersRunning(), live.lastSeen(), r.tls() != null, r.capacity(), live.error(),
+                !r.cordoned(), r.draining());
     }
 
     private List<HostRecord> records() {

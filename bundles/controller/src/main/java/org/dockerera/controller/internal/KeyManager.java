@@ -20,7 +20,7 @@ public class KeyManager {
         this.box = SecretBox.loadOrCreate(file);
     }
 
-    SecretBox box() {
+    public SecretBox box() {
         return box;
     }
 }

@@ -23,7 +23,7 @@ import org.dockerera.api.DockereraException;
  * A sealed value is {@code v1:<base64(nonce ‖ ciphertext ‖ tag)>}; the key id is bound in as associated data so a
  * value sealed under another cluster's key fails loudly instead of decrypting to garbage.
  */
-final class SecretBox {
+public final class SecretBox {
     private static final String PREFIX = "v1:";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -32,7 +32,7 @@ final class SecretBox {
     private final byte[] keyId;
     private final SecureRandom random = new SecureRandom();
 
-    SecretBox(byte[] rawKey) {
+    public SecretBox(byte[] rawKey) {
         if (rawKey.length != 32) {
             throw new IllegalArgumentException("cluster key must be 32 bytes, got " + rawKey.length);
         }
@@ -68,7 +68,7 @@ final class SecretBox {
         }
     }
 
-    String seal(String plain) {
+    public String seal(String plain) {
         if (plain == null) {
             return null;
         }
@@ -86,7 +86,7 @@ final class SecretBox {
         }
     }
 
-    String open(String sealed) {
+    public String open(String sealed) {
         if (sealed == null) {
             return null;
         }

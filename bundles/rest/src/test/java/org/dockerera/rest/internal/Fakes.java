@@ -73,7 +73,7 @@ final class Fakes {
 
     static Host host(String id, String url) {
         return new Host(id, url, HostStatus.UP, Map.of("env", "test"), "ENGINE1", "box", "20.10.24", 2.0, 1L << 30, 3,
-                T0, false, null, null);
+                T0, false, null, null, true, false);
     }
 
     static final class FakeHostService implements HostService {

@@ -217,6 +217,58 @@ final class DockerHostConnection implements HostConnection {
     }
 
     @Override
+    public List<String> logs(String containerId, int tail) {
+        requireId(containerId);
+        return call("read the logs of container " + containerId, "container " + containerId, callTimeout, c -> {
+            List<String> lines = new ArrayList<>();
+            StringBuilder partial = new StringBuilder();
+            try (var callback = c.logContainerCmd(containerId).withStdOut(true).withStdErr(true)
+                    .withTail(Math.max(1, tail)).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                            com.github.dockerjava.api.model.Frame>() {
+                        @Override
+                        public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                            synchronized (lines) {
+                                partial.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                                int nl;
+                                while ((nl = partial.indexOf("\n")) >= 0) {
+                                    lines.add(partial.substring(0, nl));
+                                    partial.delete(0, nl + 1);
+                                }
+                            }
+                        }
+                    })) {
+                callback.awaitCompletion();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            synchronized (lines) {
+                if (partial.length() > 0) {
+                    lines.add(partial.toString());
+                }
+                return List.copyOf(lines.size() > tail ? lines.subList(lines.size() - tail, lines.size()) : lines);
+            }
+        });
+    }
+
+    @Override
+    public void removeImage(String image) {
+        if (image == null || image.isBlank()) {
+            throw new IllegalArgumentException("image is required");
+        }
+        call("remove image " + image, "image " + image, callTimeout, c -> {
+            try {
+                c.removeImageCmd(image).exec();
+            } catch (NotFoundException absent) {
+                // gone already
+            }
+            return null;
+        });
+    }
+
+    @Override
     public String pull(String image, RegistryCredentials credentials) {
         ImageRef ref = ImageRef.parse(image);
         ensureOpen();
@@ -404,7 +456,19 @@ final class DockerHostConnection implements HostConnection {
             }
         }
         Instant created = c.getCreated() == null ? null : Instant.ofEpochSecond(c.getCreated());
-        return new ContainerInfo(c.getId(), name, c.getImage(), c.getState(), c.getLabels(), ports, created);
+        return new ContainerInfo(c.getId(), name, c.getImage(), c.getState(), c.getLabels(), ports, created,
+                exitCode(c.getStatus()));
+    }
+
+    private static final java.util.regex.Pattern EXITED = java.util.regex.Pattern.compile("^Exited \\((-?\\d+)\\)");
+
+    /** The code in a listing status such as {@code Exited (137) 5 seconds ago}. */
+    static Integer exitCode(String status) {
+        if (status == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = EXITED.matcher(status);
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
     }
 
     static ContainerEvent toEvent(Event e) {

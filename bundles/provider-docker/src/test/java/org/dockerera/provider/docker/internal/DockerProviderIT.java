@@ -207,7 +207,13 @@ class DockerProviderIT {
         assertThat(c.containers(labels, true)).singleElement().satisfies(info -> {
             assertThat(info.state()).isEqualTo("exited");
             assertThat(info.running()).isFalse();
+            assertThat(info.exitCode()).as("the test app exits 0 after draining on SIGTERM").isZero();
         });
+        List<String> logs = c.logs(id, 2);
+        assertThat(logs).hasSize(2);
+        assertThat(logs.get(0)).startsWith("received SIGTERM");
+        assertThat(logs.get(1)).startsWith("exiting after drain");
+        assertThat(c.logs(id, 100)).first().asString().contains("listening on :8080");
 
         c.remove(id, false);
         c.remove(id, false); // removing an absent container is no error
@@ -215,6 +221,26 @@ class DockerProviderIT {
         assertThatThrownBy(() -> c.start(id))
                 .isInstanceOf(ProviderException.class)
                 .hasMessage("container " + id + " not found on host " + url);
+    }
+
+    @Test
+    void anImageInUseIsNotRemovedAndAnUnusedOneIs() {
+        String n = hosts("tcp").firstKey();
+        String url = hosts("tcp").get(n);
+        HostConnection c = connect(url);
+        String image = env.getProperty("image.v2");
+        c.pull(image, null);
+        String id = c.create(new ContainerSpec(null, image, null, null, Map.of(TEST_LABEL, TEST_RUN), null, null, null,
+                null, null));
+        assertThatThrownBy(() -> c.removeImage(image)).isInstanceOf(ProviderException.class)
+                .extracting(e -> ((ProviderException) e).slug()).isEqualTo("host-refused");
+        c.remove(id, true);
+        c.removeImage(image);
+        c.removeImage(image); // removing an absent image is no error
+        assertThatThrownBy(() -> c.create(new ContainerSpec(null, image, null, null, Map.of(TEST_LABEL, TEST_RUN),
+                null, null, null, null, null))).isInstanceOf(ProviderException.class)
+                .hasMessageContaining("not found");
+        c.pull(image, null);
     }
 
     @Test

@@ -1,0 +1,38 @@
+package org.dockerera.controller.internal.apps;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.dockerera.api.App;
+
+/**
+ * An app as stored under {@code apps/<name>}: its settings (with the active release and image), its environment
+ * (secrets sealed), the last release number given out and the release it should run.
+ *
+ * @param target   the release being rolled out or run (the newest started one), null before the first deploy
+ * @param deleting the app is being removed: its instances go, then its records
+ */
+record AppRecord(App app, Map<String, StoredVar> env, int lastVersion, Integer target, boolean deleting) {
+    AppRecord {
+        env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(env));
+    }
+
+    String name() {
+        return app.name();
+    }
+
+    AppRecord withApp(App a) {
+        return new AppRecord(a, env, lastVersion, target, deleting);
+    }
+
+    AppRecord withEnv(Map<String, StoredVar> e) {
+        return new AppRecord(app, e, lastVersion, target, deleting);
+    }
+
+    AppRecord withTarget(int version) {
+        return new AppRecord(app, env, Math.max(lastVersion, version), version, deleting);
+    }
+
+    AppRecord markedDeleting() {
+        return new AppRecord(app, env, lastVersion, target, true);
+    }
+}
