@@ -87,6 +87,17 @@ final class HostMonitor implements AutoCloseable {
         return t == null ? Optional.empty() : Optional.of(t.snapshot());
     }
 
+    /** Whether the monitor has a verdict on the host: it answered once, or was announced down. */
+    boolean known(String hostId) {
+        Tracked t = hosts.get(hostId);
+        if (t == null) {
+            return false;
+        }
+        synchronized (t) {
+            return t.announced != null;
+        }
+    }
+
     Optional<HostConnection> connection(String hostId) {
         return Optional.ofNullable(hosts.get(hostId)).map(t -> t.connection);
     }

@@ -14,6 +14,13 @@ public interface HostRegistry {
      */
     String publishAddress(String hostId);
 
+    /**
+     * Whether the host's status is settled: it answered a heartbeat, or was declared down. Right after a controller
+     * start, hosts are neither until their first heartbeat (or the down timeout): decisions about their instances
+     * wait.
+     */
+    boolean known(String hostId);
+
     /** A draining host has no instance left: keep it cordoned, stop draining, announce {@code host.drained}. */
     void markDrained(String hostId);
 }

@@ -63,7 +63,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
     }
 
     /** For tests: no OSGi. */
-    HostServiceImpl(ConfigStore store, SecretBox secrets, List<ContainerProvider> providers, EventBus events) {
+    public HostServiceImpl(ConfigStore store, SecretBox secrets, List<ContainerProvider> providers, EventBus events) {
         this.store = store;
         this.secrets = secrets;
         this.providers.addAll(providers);
@@ -77,7 +77,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
                 Duration.ofMillis(config.connectTimeoutMs()), Duration.ofMillis(config.callTimeoutMs()));
     }
 
-    void start(Duration heartbeat, Duration downAfter, Duration connect, Duration call) {
+    public void start(Duration heartbeat, Duration downAfter, Duration connect, Duration call) {
         this.connectTimeout = connect;
         this.callTimeout = call;
         this.monitor = new HostMonitor(Clock.systemUTC(), heartbeat, downAfter, this);
@@ -92,7 +92,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         if (monitor != null) {
             monitor.close();
         }
@@ -215,6 +215,11 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
     @Override
     public Optional<HostConnection> connection(String hostId) {
         return monitor.connection(hostId);
+    }
+
+    @Override
+    public boolean known(String hostId) {
+        return monitor.known(hostId);
     }
 
     @Override

@@ -206,6 +206,9 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         Desired desired = new Desired(app.app(), target == null ? null : target.release(),
                 active == null ? null : active.release(), settings.rollout(), started);
         Observation obs = observe(app, deploy);
+        if (obs == null) {
+            return now.plusMillis(250); // a host's state is not known yet: decide nothing on half a picture
+        }
         Plan plan = new Reconciler(scheduler.get()).plan(desired, obs.observed, now);
         if (!plan.actions().isEmpty()) {
             LOG.debug("app {}: {}", name, plan.describe());
@@ -520,11 +523,19 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
     private record Observation(Observed observed, Map<String, InstanceRecord> records, Map<String, Host> hosts) {
     }
 
+    /**
+     * What is true for the app now; null when part of it cannot be known this instant (a host the controller has not
+     * heard from yet since it started, a listing that failed on a host that is up): the pass is retried shortly.
+     */
     private Observation observe(AppRecord app, DeployRecord deploy) {
         String name = app.name();
         Instant now = clock.instant();
         Map<String, Host> hostById = new LinkedHashMap<>();
         for (Host h : hosts.list()) {
+            if (!registry.known(h.id())) {
+                LOG.debug("app {}: waiting for the first heartbeat of host {}", name, h.id());
+                return null;
+            }
             hostById.put(h.id(), h);
         }
         // what each up host runs for this app, listed in parallel, each bounded by the call timeout
@@ -536,13 +547,18 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
             }
         }
         Map<String, List<ContainerInfo>> containers = new HashMap<>();
-        listings.forEach((hostId, f) -> {
+        boolean complete = true;
+        for (Map.Entry<String, CompletableFuture<List<ContainerInfo>>> f : listings.entrySet()) {
             try {
-                containers.put(hostId, f.join());
+                containers.put(f.getKey(), f.getValue().join());
             } catch (RuntimeException e) {
-                LOG.debug("cannot list containers of {} on {}: {}", name, hostId, e.toString());
+                LOG.debug("cannot list containers of {} on {}: {}", name, f.getKey(), e.toString());
+                complete = false;
             }
-        });
+        }
+        if (!complete) {
+            return null; // up but not answering now: the host monitor decides when it is down, not one listing
+        }
         Map<String, InstanceRecord> records = new TreeMap<>();
         Set<String> knownContainers = new HashSet<>();
         List<ObservedInstance> observed = new ArrayList<>();

@@ -15,7 +15,7 @@ import org.dockerera.spi.scheduler.Scheduler;
  * A small, deterministic scheduler that records what it was asked: filters (down, cordoned, label constraints, free
  * CPU), then fewest instances of the app first, then smallest host id; colocates only without distinct-hosts.
  */
-final class RecordingScheduler implements Scheduler {
+public final class RecordingScheduler implements Scheduler {
     final List<PlacementRequest> requests = new ArrayList<>();
     final List<List<HostSnapshot>> hostsSeen = new ArrayList<>();
 

@@ -1,0 +1,261 @@
+package org.dockerera.controller.internal.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.dockerera.api.AppSpec;
+import org.dockerera.api.Deploy;
+import org.dockerera.api.DeployRequest;
+import org.dockerera.api.DeployStatus;
+import org.dockerera.api.HealthCheck;
+import org.dockerera.api.HostSpec;
+import org.dockerera.api.Instance;
+import org.dockerera.api.InstanceState;
+import org.dockerera.api.Release;
+import org.dockerera.api.ReleaseStatus;
+import org.dockerera.api.events.Event;
+import org.dockerera.api.events.EventBus;
+import org.dockerera.controller.internal.HostServiceImpl;
+import org.dockerera.controller.internal.SecretBox;
+import org.dockerera.controller.internal.reconcile.RecordingScheduler;
+import org.dockerera.provider.docker.internal.DockerProvider;
+import org.dockerera.spi.provider.ContainerInfo;
+import org.dockerera.spi.provider.HostConnection;
+import org.dockerera.spi.provider.HostEndpoint;
+import org.dockerera.store.embedded.internal.MVConfigStore;
+import org.dockerera.store.embedded.internal.Options;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The deploy engine without OSGi against real Docker daemons and the local registry from {@code scripts/env.sh}
+ * (the real embedded store, the real provider; the scheduler is the deterministic test one). Fails without the
+ * environment.
+ */
+class EngineIT {
+    private static final Duration DEPLOY = Duration.ofSeconds(60);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private Properties env;
+    private Path storePath;
+    private SecretBox secrets;
+    private MVConfigStore store;
+    private HostServiceImpl hosts;
+    private EngineComponent core;
+    private AppServiceImpl apps;
+    private DeployServiceImpl deploys;
+    private String app;
+    private List<String> hostUrls;
+
+    @BeforeEach
+    void start(@TempDir Path dir) throws IOException {
+        env = new Properties();
+        Path file = Path.of(System.getenv().getOrDefault("DOCKERERA_ENV", "/tmp/dockerera-env"), "env.properties");
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            env.load(r);
+        }
+        hostUrls = new ArrayList<>();
+        for (String n : env.getProperty("hosts.plain").split(",")) {
+            hostUrls.add(env.getProperty("hosts.tcp." + n.trim()));
+        }
+        assertThat(hostUrls).as("scripts/env.sh up 2 (or more)").hasSizeGreaterThanOrEqualTo(2);
+        storePath = dir.resolve("store.mv");
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        secrets = new SecretBox(key);
+        boot();
+        for (String url : hostUrls) {
+            hosts.add(HostSpec.of(url));
+        }
+        app = "engine-" + Long.toHexString(System.nanoTime()) + ".test";
+    }
+
+    private void boot() {
+        store = new MVConfigStore(storePath, Options.defaults());
+        EventBus bus = new RecordingBus(events);
+        hosts = new HostServiceImpl(store, secrets, List.of(new DockerProvider()), bus);
+        hosts.start(Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        core = new EngineComponent(store, secrets, hosts, hosts, new RecordingScheduler(), bus,
+                new Engine.Settings(org.dockerera.controller.internal.reconcile.Rollout.DEFAULT,
+                        Duration.ofMillis(500), 2));
+        apps = new AppServiceImpl(core);
+        deploys = new DeployServiceImpl(core);
+    }
+
+    private void shutdown() {
+        core.deactivate();
+        hosts.deactivate();
+        store.close();
+    }
+
+    @AfterEach
+    void stop() {
+        try {
+            Deploy d = apps.remove(app, "test");
+            awaitDone(d.id());
+        } catch (RuntimeException e) {
+            // the test removed it already
+        }
+        shutdown();
+    }
+
+    @Test
+    void deploysReplacesFailsAndRollsBackWithoutDowntime() {
+        apps.create(new AppSpec(app, 2, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
+                null, null, 200, 2000, null));
+
+        Deploy first = deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "test");
+        assertThat(awaitDone(first.id()).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        List<Instance> v1 = apps.instances(app);
+        assertThat(v1).hasSize(2).allSatisfy(i -> {
+            assertThat(i.state()).isEqualTo(InstanceState.HEALTHY);
+            assertThat(get(i.address(), "/")).startsWith("testapp v1");
+        });
+        assertThat(v1.stream().map(Instance::hostId).collect(Collectors.toSet())).as("distinct hosts").hasSize(2);
+        assertThat(apps.get(app).activeRelease()).isEqualTo(1);
+        assertThat(apps.release(app, 1).digest()).as("pinned to the registry's digest").contains("@sha256:");
+
+        Deploy second = deploys.deploy(app, new DeployRequest(env.getProperty("image.v2"), null), "test");
+        assertThat(awaitDone(second.id()).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(apps.instances(app)).hasSize(2).allSatisfy(i -> {
+            assertThat(i.release()).isEqualTo(2);
+            assertThat(get(i.address(), "/")).startsWith("testapp v2");
+        });
+        assertThat(apps.release(app, 1).status()).isEqualTo(ReleaseStatus.SUPERSEDED);
+        assertThat(containers(app)).as("v1's containers are removed").hasSize(2);
+
+        Deploy broken = deploys.deploy(app, new DeployRequest(env.getProperty("image.broken"), null), "test");
+        Deploy failed = awaitDone(broken.id());
+        assertThat(failed.status()).isEqualTo(DeployStatus.FAILED);
+        assertThat(apps.release(app, 3).status()).isEqualTo(ReleaseStatus.FAILED);
+        assertThat(deploys.events(broken.id())).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo("release.failed");
+            assertThat(e.message()).contains("broken build");
+        });
+        assertThat(apps.get(app).activeRelease()).isEqualTo(2);
+        await().atMost(DEPLOY).untilAsserted(() -> assertThat(apps.instances(app)).hasSize(2)
+                .allSatisfy(i -> assertThat(i.release()).isEqualTo(2)));
+        apps.instances(app).forEach(i -> assertThat(get(i.address(), "/")).startsWith("testapp v2"));
+
+        Deploy back = deploys.rollback(app, null, "test");
+        assertThat(awaitDone(back.id()).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        Release r4 = apps.release(app, 4);
+        assertThat(r4.image()).isEqualTo(env.getProperty("image.v1"));
+        assertThat(r4.cause()).isEqualTo("rollback");
+        apps.instances(app).forEach(i -> assertThat(get(i.address(), "/")).startsWith("testapp v1"));
+    }
+
+    @Test
+    void aDeployInterruptedByAControllerCrashIsCompletedAfterTheRestart() {
+        apps.create(new AppSpec(app, 2, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
+                null, null, 200, 2000, null));
+        Deploy d = deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "test");
+        await().atMost(DEPLOY).until(() -> events.stream().anyMatch(e -> e.type().equals("instance.started")));
+        shutdown(); // mid-deploy: no cleanup of any kind
+        boot();
+        assertThat(awaitDone(d.id()).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(apps.instances(app)).hasSize(2).allSatisfy(i -> assertThat(get(i.address(), "/health"))
+                .isEqualTo("ok"));
+        await().atMost(DEPLOY).untilAsserted(() -> assertThat(containers(app)).as("no stray container").hasSize(2));
+    }
+
+    @Test
+    void scaleUpDownToZeroAndBackAndAnEnvChangeReachTheContainers() {
+        apps.create(new AppSpec(app, 1, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
+                null, null, 0, 2000, null));
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(awaitDone(deploys.scale(app, 3, "t").id()).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(apps.instances(app)).hasSize(3);
+        assertThat(awaitDone(deploys.scale(app, 0, "t").id()).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(apps.instances(app)).isEmpty();
+        assertThat(containers(app)).isEmpty();
+        assertThat(awaitDone(deploys.scale(app, 2, "t").id()).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        Deploy envChange = apps.patchEnv(app, Map.of("GREETING", "hi there"), "t").deploy();
+        assertThat(envChange).isNotNull();
+        assertThat(awaitDone(envChange.id()).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(apps.instances(app)).hasSize(2).allSatisfy(i -> {
+            assertThat(i.release()).isEqualTo(2);
+            assertThat(get(i.address(), "/env/GREETING")).isEqualTo("hi there");
+        });
+    }
+
+    // ---- helpers ----
+
+    private Deploy awaitDone(String id) {
+        await().atMost(DEPLOY).pollInterval(Duration.ofMillis(100)).until(() -> {
+            DeployStatus s = deploys.get(id).status();
+            return s == DeployStatus.SUCCEEDED || s == DeployStatus.FAILED;
+        });
+        return deploys.get(id);
+    }
+
+    private String get(String address, String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + address + path))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The app's containers on every host, straight from the daemons. */
+    private List<ContainerInfo> containers(String appName) {
+        List<ContainerInfo> out = new ArrayList<>();
+        DockerProvider p = new DockerProvider();
+        for (String url : hostUrls) {
+            try (HostConnection c = p.connect(new HostEndpoint(url, null, Duration.ofSeconds(2), Duration.ofSeconds(5),
+                    null))) {
+                out.addAll(c.containers(Map.of(Engine.APP_LABEL, appName), true));
+            }
+        }
+        return out;
+    }
+
+    /** Events delivered synchronously to subscribers and recorded. */
+    static final class RecordingBus implements EventBus {
+        private final List<Event> seen;
+        private final Set<Consumer<Event>> listeners = new java.util.concurrent.CopyOnWriteArraySet<>();
+
+        RecordingBus(List<Event> seen) {
+            this.seen = seen;
+        }
+
+        @Override
+        public void publish(Event event) {
+            seen.add(event);
+            listeners.forEach(l -> l.accept(event));
+        }
+
+        @Override
+        public Subscription subscribe(Consumer<Event> listener) {
+            listeners.add(listener);
+            return () -> listeners.remove(listener);
+        }
+    }
+}
