@@ -201,7 +201,86 @@ class EngineIT {
         });
     }
 
+    @Test
+    void instancesOfAKilledHostAreReplacedAndItsOrphansRemovedWhenItReturns() throws Exception {
+        apps.create(new AppSpec(app, 2, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
+                null, null, 0, 1000, null));
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+        Instance victim = apps.instances(app).get(0);
+        String url = hosts.get(victim.hostId()).url();
+        String n = hostIndex(url);
+        hostsScript("stop", n);
+        try {
+            await().atMost(DEPLOY).untilAsserted(() -> assertThat(apps.instances(app))
+                    .filteredOn(i -> i.state() == InstanceState.HEALTHY && !i.hostId().equals(victim.hostId()))
+                    .hasSize(2));
+            assertThat(events).anySatisfy(e -> assertThat(e.type()).isEqualTo("instance.rescheduled"));
+        } finally {
+            hostsScript("start", n);
+        }
+        await().atMost(DEPLOY).untilAsserted(() -> {
+            assertThat(containersOn(url, app)).as("orphans on the returned host").isEmpty();
+            assertThat(apps.instances(app)).hasSize(2);
+        });
+    }
+
+    @Test
+    void drainingAHostMovesItsInstancesEachReplacementHealthyBeforeTheOldOneLeaves() {
+        apps.create(new AppSpec(app, 2, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
+                null, null, 200, 1000, null));
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+        List<String> before = apps.instances(app).stream().map(Instance::id).toList();
+        Instance moved = apps.instances(app).get(0);
+        try {
+            hosts.drain(moved.hostId());
+            await().atMost(DEPLOY).untilAsserted(() -> {
+                assertThat(apps.instances(app)).hasSize(2).noneMatch(i -> i.hostId().equals(moved.hostId()))
+                        .allMatch(i -> i.state() == InstanceState.HEALTHY);
+                assertThat(hosts.get(moved.hostId()).draining()).isFalse();
+            });
+            assertThat(hosts.get(moved.hostId()).schedulable()).as("stays cordoned").isFalse();
+            List<String> order = events.stream().filter(e -> e.app() != null && e.app().equals(app)
+                            && (e.type().equals("instance.healthy") || e.type().equals("instance.draining")))
+                    .map(e -> e.type() + " " + e.instance()).toList();
+            int draining = order.indexOf("instance.draining " + moved.id());
+            assertThat(draining).isPositive();
+            assertThat(order.subList(0, draining)).as("a replacement was healthy before %s drained: %s", moved.id(), order)
+                    .filteredOn(x -> x.startsWith("instance.healthy") && !before.contains(x.substring(17)))
+                    .hasSize(1);
+            assertThat(events).anySatisfy(e -> assertThat(e.type()).isEqualTo("host.drained"));
+        } finally {
+            hosts.uncordon(moved.hostId());
+        }
+    }
+
     // ---- helpers ----
+
+    private String hostIndex(String url) {
+        for (String n : env.getProperty("hosts.plain").split(",")) {
+            if (url.equals(env.getProperty("hosts.tcp." + n.trim()))) {
+                return n.trim();
+            }
+        }
+        throw new IllegalStateException("no host index for " + url);
+    }
+
+    private void hostsScript(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", env.getProperty("hosts.script")));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(env.getProperty("env.root"),
+                        "engine-it-hosts.log").toFile())).start();
+        assertThat(p.waitFor()).as("docker-hosts.sh %s", String.join(" ", args)).isZero();
+    }
+
+    private List<ContainerInfo> containersOn(String url, String appName) {
+        try (HostConnection c = new DockerProvider().connect(new HostEndpoint(url, null, Duration.ofSeconds(2),
+                Duration.ofSeconds(5), null))) {
+            return c.containers(Map.of(Engine.APP_LABEL, appName), true);
+        }
+    }
 
     private Deploy awaitDone(String id) {
         await().atMost(DEPLOY).pollInterval(Duration.ofMillis(100)).until(() -> {
