@@ -73,14 +73,19 @@ final class WorkQueue implements AutoCloseable {
         long delay = Math.max(0, Duration.between(Instant.now(), when).toMillis());
         Slot s = slots.computeIfAbsent(key, k -> new Slot());
         synchronized (s) {
-            if (s.timer != null && !s.timer.isDone() && s.timerAt != null && !s.timerAt.isAfter(when)) {
-                return;
+            if (s.timerAt != null && !s.timerAt.isAfter(when)) {
+                return; // a pending timer fires no later than that
             }
             if (s.timer != null) {
                 s.timer.cancel(false);
             }
             s.timerAt = when;
-            s.timer = timer.schedule(() -> kick(key), delay, TimeUnit.MILLISECONDS);
+            s.timer = timer.schedule(() -> {
+                synchronized (s) {
+                    s.timerAt = null; // fired: from now on a new kickAt schedules again
+                }
+                kick(key);
+            }, delay, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -140,6 +145,7 @@ final class WorkQueue implements AutoCloseable {
         boolean dirty;
         int failures;
         ScheduledFuture<?> timer;
+        /** When the pending timer fires; null when none is pending. */
         Instant timerAt;
     }
 }
