@@ -255,6 +255,29 @@ class EngineIT {
         }
     }
 
+    @Test
+    void aCrashedContainerIsRestartedInPlaceAndServesAgain() throws Exception {
+        apps.create(new AppSpec(app, 1, null, 8080, null, new HealthCheck("/health", 300, 500, 1, 2, 100, 15000),
+                null, "on-failure", 0, 1000, null));
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+        Instance before = apps.instances(app).get(0);
+        String url = hosts.get(before.hostId()).url();
+        Process kill = new ProcessBuilder("docker", "-H", url, "kill", before.containerId()).redirectErrorStream(true)
+                .start();
+        assertThat(kill.waitFor()).isZero();
+        await().atMost(DEPLOY).untilAsserted(() -> assertThat(events).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo("instance.failed");
+            assertThat(e.instance()).isEqualTo(before.id());
+            assertThat(e.message()).contains("137");
+        }));
+        await().atMost(DEPLOY).untilAsserted(() -> assertThat(apps.instances(app)).singleElement().satisfies(i -> {
+            assertThat(i.id()).as("restarted in place").isEqualTo(before.id());
+            assertThat(i.state()).isEqualTo(InstanceState.HEALTHY);
+            assertThat(get(i.address(), "/health")).isEqualTo("ok");
+        }));
+    }
+
     // ---- helpers ----
 
     private String hostIndex(String url) {
