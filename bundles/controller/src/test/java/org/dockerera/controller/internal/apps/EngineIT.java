@@ -199,6 +199,36 @@ class EngineIT {
             assertThat(i.release()).isEqualTo(2);
             assertThat(get(i.address(), "/env/GREETING")).isEqualTo("hi there");
         });
+        List<String> before = apps.instances(app).stream().map(Instance::id).toList();
+        assertThat(awaitDone(deploys.restart(app, "t").id()).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(apps.release(app, 3).cause()).isEqualTo("restart");
+        assertThat(apps.instances(app)).hasSize(2).allSatisfy(i -> {
+            assertThat(i.id()).isNotIn(before);
+            assertThat(get(i.address(), "/env/GREETING")).isEqualTo("hi there");
+        });
+    }
+
+    @Test
+    void anImageMissingFromTheRegistryOrAnUnreachableRegistryFailsTheReleaseAndTheActiveOneServesOn() {
+        apps.create(new AppSpec(app, 1, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
+                null, null, 0, 1000, null));
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+        String registry = env.getProperty("registry");
+        Deploy missing = awaitDone(deploys.deploy(app, new DeployRequest(registry + "/nope:v1", null), "t").id());
+        assertThat(missing.status()).isEqualTo(DeployStatus.FAILED);
+        assertThat(missing.message()).contains(registry + "/nope:v1").contains("not found");
+        Deploy unreachable = awaitDone(deploys.deploy(app, new DeployRequest("127.0.0.1:5999/web:v1", null), "t")
+                .id());
+        assertThat(unreachable.status()).isEqualTo(DeployStatus.FAILED);
+        assertThat(unreachable.message()).contains("127.0.0.1:5999/web:v1");
+        assertThat(apps.get(app).activeRelease()).isEqualTo(1);
+        assertThat(apps.release(app, 2).status()).isEqualTo(ReleaseStatus.FAILED);
+        assertThat(apps.release(app, 3).status()).isEqualTo(ReleaseStatus.FAILED);
+        assertThat(apps.instances(app)).singleElement().satisfies(i -> {
+            assertThat(i.release()).isEqualTo(1);
+            assertThat(get(i.address(), "/")).startsWith("testapp v1");
+        });
     }
 
     @Test
