@@ -61,6 +61,12 @@ public class WiringIT {
     org.dockerera.spi.scheduler.Scheduler scheduler;
 
     @Inject
+    org.dockerera.api.AppService apps;
+
+    @Inject
+    org.dockerera.api.DeployService deploys;
+
+    @Inject
     @Filter("(dockerera.context=dockerera)")
     CamelContext camel;
 
@@ -185,6 +191,17 @@ public class WiringIT {
                         org.dockerera.spi.scheduler.HostSnapshot.of("h-b", java.util.Map.of(), 2, 1L << 30)));
         assertThat(plan.complete()).isTrue();
         assertThat(plan.assignments()).containsExactlyInAnyOrder("h-a", "h-b");
+    }
+
+    @Test
+    public void appsAndDeploysAreServedWithTheSchedulerBehindThem() {
+        org.dockerera.api.App app = apps.create(org.dockerera.api.AppSpec.named("wiring-app.test"));
+        assertThat(apps.get("wiring-app.test")).isEqualTo(app);
+        org.dockerera.api.Explanation plan = deploys.explain("wiring-app.test",
+                new org.dockerera.api.DeployRequest("127.0.0.1:5000/testapp:v1", 1));
+        assertThat(plan.strategy()).isEqualTo("spread");
+        assertThat(plan.instances()).isEqualTo(1);
+        assertThat(deploys.list("wiring-app.test")).isEmpty();
     }
 
     static int freePort() {
