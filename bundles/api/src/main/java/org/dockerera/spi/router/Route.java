@@ -1,0 +1,22 @@
+package org.dockerera.spi.router;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where requests for one host name go.
+ *
+ * @param host     the {@code Host} header value it matches, lower case, without port: {@code my.app.com}, or a
+ *                 wildcard {@code *.app.com} matching one or more labels in front of {@code app.com} (an exact host
+ *                 wins over a wildcard, a longer wildcard over a shorter one)
+ * @param app      the app it belongs to (for stats and error pages)
+ * @param backends published {@code ip:port} addresses of the app's healthy, routed instances; empty: the app has no
+ *                 instance to serve (503)
+ */
+public record Route(String host, String app, List<String> backends) {
+    public Route {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(app, "app");
+        backends = backends == null ? List.of() : List.copyOf(backends);
+    }
+}
