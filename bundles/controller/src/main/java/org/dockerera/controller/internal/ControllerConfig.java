@@ -50,4 +50,7 @@ public @interface ControllerConfig {
 
     @AttributeDefinition(description = "Threads reconciling apps in parallel (one app is never reconciled twice at once)")
     int appWorkers() default 4;
+
+    @AttributeDefinition(description = "A router that has not acknowledged for this long is stale and not waited for")
+    long routerLeaseMs() default 10000;
 }

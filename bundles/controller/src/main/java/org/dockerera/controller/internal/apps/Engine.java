@@ -86,8 +86,13 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     /** The engine's knobs (from {@code etc/org.dockerera.controller.cfg}). */
-    record Settings(Rollout rollout, Duration resync, int workers) {
-        static final Settings DEFAULT = new Settings(Rollout.DEFAULT, Duration.ofSeconds(2), 4);
+    record Settings(Rollout rollout, Duration resync, int workers, Duration routerLease) {
+        static final Settings DEFAULT = new Settings(Rollout.DEFAULT, Duration.ofSeconds(2), 4,
+                Duration.ofSeconds(10));
+
+        Settings(Rollout rollout, Duration resync, int workers) {
+            this(rollout, resync, workers, Duration.ofSeconds(10));
+        }
     }
 
     private final Ledger ledger;
@@ -101,6 +106,7 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
     private final Settings settings;
     private final WorkQueue queue;
     private final HealthProber prober;
+    private final RouteFleet fleet;
     private final ExecutorService blocking;
     private final ScheduledExecutorService resync;
 
@@ -117,6 +123,7 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         this.settings = settings;
         this.queue = new WorkQueue(this::pass, settings.workers());
         this.prober = new HealthProber(this);
+        this.fleet = new RouteFleet(ledger, clock, settings.routerLease());
         AtomicInteger n = new AtomicInteger();
         this.blocking = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dockerera-engine-call-" + n.incrementAndGet());
@@ -141,11 +148,16 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         resync.shutdownNow();
         queue.close();
         prober.close();
+        fleet.close();
         blocking.shutdownNow();
     }
 
     void kick(String app) {
         queue.kick(app);
+    }
+
+    RouteFleet fleet() {
+        return fleet;
     }
 
     void kickAll() {
@@ -625,7 +637,7 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         List<HostSnapshot> snapshots = snapshots(hostById.values(), containers.keySet());
         Set<String> draining = new HashSet<>();
         hostById.values().stream().filter(Host::draining).forEach(h -> draining.add(h.id()));
-        return new Observation(new Observed(observed, snapshots, draining, Routers.NONE, strays), records, hostById);
+        return new Observation(new Observed(observed, snapshots, draining, fleet.view(), strays), records, hostById);
     }
 
     private List<HostSnapshot> snapshots(java.util.Collection<Host> all, Set<String> answering) {
@@ -885,14 +897,17 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
 
     /** Publishes the next route table epoch with these instances added or removed. */
     private void route(Context ctx, List<String> ids, boolean in, Instant now) {
-        long epoch = ledger.nextRouteEpoch();
-        for (String id : ids) {
-            Optional<InstanceRecord> r = ledger.updateInstance(ctx.app().name(), id, i -> i.withRouting(in, epoch, now));
-            if (!in && r.isPresent() && r.get().retired()) {
-                publish(instanceEvent(EventTypes.INSTANCE_DRAINING, r.get(), ctx.deploy(), "instance " + id
-                        + " is out of routing (epoch " + epoch + "); stopped after its drain timeout of "
-                        + ctx.app().app().drainTimeoutMs() + " ms"));
+        List<InstanceRecord> drained = new ArrayList<>();
+        long epoch = fleet.publish(e -> {
+            for (String id : ids) {
+                ledger.updateInstance(ctx.app().name(), id, i -> i.withRouting(in, e, now))
+                        .filter(r -> !in && r.retired()).ifPresent(drained::add);
             }
+        }).epoch();
+        for (InstanceRecord r : drained) {
+            publish(instanceEvent(EventTypes.INSTANCE_DRAINING, r, ctx.deploy(), "instance " + r.id()
+                    + " is out of routing (epoch " + epoch + "); stopped after its drain timeout of "
+                    + ctx.app().app().drainTimeoutMs() + " ms"));
         }
         publish(new Event(EventTypes.ROUTES_CHANGED, now, ctx.app().name(), null, null, deployId(ctx), "route table "
                 + "epoch " + epoch + ": " + (in ? "added " : "removed ") + String.join(", ", ids), null));

@@ -96,7 +96,7 @@ public class EngineComponent {
                 Duration.ofMillis(Math.max(1, config.restartBackoffMs())),
                 Duration.ofMillis(Math.max(config.restartBackoffMs(), config.maxRestartBackoffMs())));
         start(keys.box(), new Engine.Settings(rollout, Duration.ofMillis(Math.max(100, config.resyncIntervalMs())),
-                Math.max(1, config.appWorkers())));
+                Math.max(1, config.appWorkers()), Duration.ofMillis(Math.max(1000, config.routerLeaseMs()))));
     }
 
     private void start(SecretBox box, Engine.Settings settings) {

@@ -65,6 +65,7 @@ class EngineIT {
     private EngineComponent core;
     private AppServiceImpl apps;
     private DeployServiceImpl deploys;
+    private RoutesComponent routes;
     private String app;
     private List<String> hostUrls;
 
@@ -98,7 +99,8 @@ class EngineIT {
         hosts.start(Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5));
         core = new EngineComponent(store, secrets, hosts, hosts, new RecordingScheduler(), bus,
                 new Engine.Settings(org.dockerera.controller.internal.reconcile.Rollout.DEFAULT,
-                        Duration.ofMillis(500), 2));
+                        Duration.ofMillis(500), 2, Duration.ofSeconds(30)));
+        routes = new RoutesComponent(core);
         apps = new AppServiceImpl(core);
         deploys = new DeployServiceImpl(core);
     }
@@ -308,7 +310,41 @@ class EngineIT {
         }));
     }
 
+    @Test
+    void theNewReleaseIsActiveAndTheOldInstanceStoppedOnlyAfterTheRouterAcknowledgedEachTable() {
+        apps.create(new AppSpec(app, 1, null, 8080, null, new HealthCheck("/health", 300, 500, 1, 2, 100, 15000),
+                null, null, 0, 1000, null));
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+        Instance old = apps.instances(app).get(0);
+        String router = routes.register(new org.dockerera.api.RouterService.RouterSpec("builtin",
+                "http://127.0.0.1:18080")).id();
+        routes.ack(router, routes.table().epoch());
+
+        Deploy d = deploys.deploy(app, new DeployRequest(env.getProperty("image.v2"), null), "t");
+        await().atMost(DEPLOY).until(() -> backends().size() == 2);
+        long added = routes.table().epoch();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+                deploys.get(d.id()).status() == DeployStatus.RUNNING && apps.get(app).activeRelease() == 1);
+        routes.ack(router, added);
+        await().atMost(DEPLOY).until(() -> apps.get(app).activeRelease() == 2 && backends().size() == 1);
+        long removed = routes.table().epoch();
+        assertThat(backends()).doesNotContain(old.address());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+                get(old.address(), "/").startsWith("testapp v1"));
+        assertThat(deploys.get(d.id()).status()).isEqualTo(DeployStatus.RUNNING);
+        routes.ack(router, removed);
+        assertThat(awaitDone(d.id()).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(apps.instances(app)).singleElement().satisfies(i -> assertThat(i.release()).isEqualTo(2));
+        routes.leave(router);
+    }
+
     // ---- helpers ----
+
+    private List<String> backends() {
+        return routes.table().routes().stream().filter(r -> r.app().equals(app)).findFirst()
+                .map(org.dockerera.spi.router.Route::backends).orElse(List.of());
+    }
 
     private String hostIndex(String url) {
         for (String n : env.getProperty("hosts.plain").split(",")) {
