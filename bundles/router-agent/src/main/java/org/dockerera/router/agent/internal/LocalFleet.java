@@ -1,0 +1,48 @@
+package org.dockerera.router.agent.internal;
+
+import java.util.function.Consumer;
+import org.dockerera.api.DockereraException;
+import org.dockerera.api.RouteService;
+import org.dockerera.api.RouterService;
+import org.dockerera.spi.router.RouteTable;
+
+/** The fleet protocol through the controller's services in the same Karaf. */
+final class LocalFleet implements Fleet {
+    private final RouteService routes;
+    private final RouterService routers;
+
+    LocalFleet(RouteService routes, RouterService routers) {
+        this.routes = routes;
+        this.routers = routers;
+    }
+
+    @Override
+    public Lease register(String type, String url) {
+        RouterService.RouterLease l = routers.register(new RouterService.RouterSpec(type, url));
+        return new Lease(l.id(), l.leaseMs());
+    }
+
+    @Override
+    public Lease ack(String id, long epoch) {
+        try {
+            RouterService.RouterLease l = routers.ack(id, epoch);
+            return new Lease(l.id(), l.leaseMs());
+        } catch (DockereraException e) {
+            if ("router-not-found".equals(e.slug())) {
+                throw new NotRegistered(id);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void leave(String id) {
+        routers.leave(id);
+    }
+
+    @Override
+    public AutoCloseable follow(long lastEpoch, Consumer<RouteTable> onTable, Consumer<Throwable> onBroken) {
+        RouteService.Subscription s = routes.subscribe(onTable);
+        return s::close;
+    }
+}

@@ -1,0 +1,111 @@
+package org.dockerera.router.agent.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.dockerera.api.RouteService;
+import org.dockerera.api.RouterService;
+import org.dockerera.spi.router.RouterBackend;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds every {@link RouterBackend} in this Karaf (each its own registration with the controller): through the
+ * controller's services when it runs here and no {@code controllerUrl} is set, else over REST + SSE.
+ */
+@Component(configurationPid = AgentConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = AgentConfig.class)
+public class RouterAgent {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterAgent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RouteService routes;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RouterService routers;
+
+    private final java.util.Set<RouterBackend> backends = ConcurrentHashMap.newKeySet();
+    private final Map<RouterBackend, BackendFeed> feeds = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "dockerera-router-agent");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Fleet fleet;
+    private volatile Duration retry = Duration.ofMillis(500);
+
+    @Activate
+    void activate(AgentConfig config) {
+        retry = Duration.ofMillis(Math.max(50, config.retryMs()));
+        if (config.controllerUrl().isBlank()) {
+            if (routes == null || routers == null) {
+                LOG.warn("no controllerUrl in etc/{}.cfg and no controller in this Karaf: routers are not fed",
+                        AgentConfig.PID);
+                return;
+            }
+            fleet = new LocalFleet(routes, routers);
+        } else {
+            fleet = new RemoteFleet(config.controllerUrl(), readToken(config.tokenFile()),
+                    Duration.ofMillis(config.timeoutMs()));
+        }
+        backends.forEach(this::startFeed);
+    }
+
+    private static String readToken(String file) {
+        if (file == null || file.isBlank()) {
+            throw new IllegalStateException("a remote controllerUrl needs tokenFile (a router-scoped token)");
+        }
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the router token from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        feeds.values().forEach(BackendFeed::close);
+        feeds.clear();
+        timer.shutdownNow();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addBackend(RouterBackend backend) {
+        backends.add(backend);
+        if (fleet != null) {
+            startFeed(backend);
+        }
+    }
+
+    void removeBackend(RouterBackend backend) {
+        backends.remove(backend);
+        BackendFeed f = feeds.remove(backend);
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    private synchronized void startFeed(RouterBackend backend) {
+        if (feeds.containsKey(backend) || !backends.contains(backend)) {
+            return;
+        }
+        BackendFeed f = new BackendFeed(backend, fleet, timer, retry);
+        feeds.put(backend, f);
+        f.start();
+    }
+}
