@@ -11,9 +11,19 @@ import org.dockerera.api.App;
  * @param target   the release being rolled out or run (the newest started one), null before the first deploy
  * @param deleting the app is being removed: its instances go, then its records
  */
-record AppRecord(App app, Map<String, StoredVar> env, int lastVersion, Integer target, boolean deleting) {
+record AppRecord(App app, Map<String, StoredVar> env, int lastVersion, Integer target, boolean deleting,
+                 java.util.List<String> domains) {
     AppRecord {
         env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(env));
+        domains = domains == null ? java.util.List.of() : domains.stream().sorted().distinct().toList();
+    }
+
+    AppRecord(App app, Map<String, StoredVar> env, int lastVersion, Integer target, boolean deleting) {
+        this(app, env, lastVersion, target, deleting, null);
+    }
+
+    AppRecord withDomains(java.util.List<String> d) {
+        return new AppRecord(app, env, lastVersion, target, deleting, d);
     }
 
     String name() {
@@ -21,18 +31,18 @@ record AppRecord(App app, Map<String, StoredVar> env, int lastVersion, Integer t
     }
 
     AppRecord withApp(App a) {
-        return new AppRecord(a, env, lastVersion, target, deleting);
+        return new AppRecord(a, env, lastVersion, target, deleting, domains);
     }
 
     AppRecord withEnv(Map<String, StoredVar> e) {
-        return new AppRecord(app, e, lastVersion, target, deleting);
+        return new AppRecord(app, e, lastVersion, target, deleting, domains);
     }
 
     AppRecord withTarget(int version) {
-        return new AppRecord(app, env, Math.max(lastVersion, version), version, deleting);
+        return new AppRecord(app, env, Math.max(lastVersion, version), version, deleting, domains);
     }
 
     AppRecord markedDeleting() {
-        return new AppRecord(app, env, lastVersion, target, true);
+        return new AppRecord(app, env, lastVersion, target, true, domains);
     }
 }

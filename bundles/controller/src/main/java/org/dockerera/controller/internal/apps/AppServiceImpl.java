@@ -86,12 +86,19 @@ public class AppServiceImpl implements AppService {
                     ? "app " + spec.name() + " is being removed; create it again once that deploy ended"
                     : "app " + spec.name() + " already exists; change it with PATCH /api/apps/" + spec.name());
         });
+        for (AppRecord other : core.ledger().apps()) {
+            if (other.domains().contains(spec.name())) {
+                throw DockereraException.conflict("domain-taken", "app " + other.name() + " already answers to "
+                        + spec.name() + " (one of its domains)");
+            }
+        }
         App app = App.create(spec, core.clock().instant());
         try {
             core.ledger().createApp(new AppRecord(app, Map.of(), 0, null, false));
         } catch (org.dockerera.spi.store.CasConflictException e) {
             throw DockereraException.conflict("app-exists", "app " + spec.name() + " already exists");
         }
+        core.engine().fleet().publish(epoch -> { }); // routers answer 503 for it now, not 404
         core.publish(new Event(EventTypes.APP_CREATED, core.clock().instant(), app.name(), null, null, null, "app " + app.name()
                 + " created"));
         return app;

@@ -476,6 +476,7 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         }
         if ("delete".equals(d.kind())) {
             ledger.deleteApp(app.name());
+            fleet.publish(epoch -> { });
             publish(new Event(EventTypes.APP_REMOVED, now, app.name(), null, null, d.id(), "app " + app.name()
                     + " removed"));
         }

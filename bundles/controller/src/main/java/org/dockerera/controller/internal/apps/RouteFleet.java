@@ -103,23 +103,29 @@ final class RouteFleet implements AutoCloseable {
     /** The table of {@code epoch} from the records: web apps' routed instances with an address. */
     RouteTable build(long epoch) {
         Map<String, List<String>> backends = new TreeMap<>();
-        Map<String, Boolean> web = new TreeMap<>();
+        Map<String, List<String>> hosts = new TreeMap<>();
         for (AppRecord a : ledger.apps()) {
             if (!a.deleting() && a.app().type() != ProcessType.WORKER) {
-                web.put(a.name(), true);
+                List<String> names = new ArrayList<>();
+                names.add(a.name());
+                names.addAll(a.domains());
+                hosts.put(a.name(), names);
                 backends.put(a.name(), new ArrayList<>());
             }
         }
         for (InstanceRecord i : ledger.allInstances()) {
-            if (i.routed() && i.address() != null && web.containsKey(i.app())) {
+            if (i.routed() && i.address() != null && hosts.containsKey(i.app())) {
                 backends.get(i.app()).add(i.address());
             }
         }
         List<Route> routes = new ArrayList<>();
         backends.forEach((app, list) -> {
             list.sort(Comparator.naturalOrder());
-            routes.add(new Route(app, app, list));
+            for (String host : hosts.get(app)) {
+                routes.add(new Route(host, app, list));
+            }
         });
+        routes.sort(Comparator.comparing(Route::host));
         return new RouteTable(epoch, routes);
     }
 

@@ -193,6 +193,31 @@ class AppServiceTest {
         assertThat(r5.message()).isEqualTo("rollback to release 2");
     }
 
+    @Test
+    void domainsBelongToOneAppAtMostAndReachTheRouteTable() {
+        apps.create(AppSpec.named("shop.test"));
+        apps.create(AppSpec.named("blog.test"));
+        DomainsComponent domains = new DomainsComponent(core);
+        RoutesComponent routes = new RoutesComponent(core);
+        long before = routes.table().epoch();
+        assertThat(domains.add("shop.test", "WWW.Shop.com")).containsExactly("www.shop.com");
+        assertThat(domains.add("shop.test", "*.shop.com")).containsExactly("*.shop.com", "www.shop.com");
+        assertThat(routes.table().epoch()).isGreaterThan(before);
+        assertThat(routes.table().routes()).extracting(r -> r.host() + "=" + r.app()).contains(
+                "*.shop.com=shop.test", "www.shop.com=shop.test", "shop.test=shop.test", "blog.test=blog.test");
+        for (String taken : List.of("www.shop.com", "blog.test")) {
+            assertThatThrownBy(() -> domains.add("blog.test", taken)).isInstanceOfSatisfying(
+                    DockereraException.class, e -> assertThat(e.slug()).isEqualTo("domain-taken"));
+        }
+        assertThatThrownBy(() -> apps.create(AppSpec.named("www.shop.com"))).isInstanceOfSatisfying(
+                DockereraException.class, e -> assertThat(e.slug()).isEqualTo("domain-taken"));
+        assertThatThrownBy(() -> domains.add("shop.test", "not a domain")).isInstanceOfSatisfying(
+                DockereraException.class, e -> assertThat(e.slug()).isEqualTo("invalid-domain"));
+        assertThat(domains.remove("shop.test", "www.shop.com")).containsExactly("*.shop.com");
+        assertThat(domains.remove("shop.test", "www.shop.com")).containsExactly("*.shop.com");
+        assertThat(domains.add("blog.test", "www.shop.com")).containsExactly("www.shop.com");
+    }
+
     private static void put(Ledger ledger, int v, ReleaseStatus status, Instant t) {
         ledger.putRelease(new ReleaseRecord(new Release("r.test", v, "127.0.0.1:5000/w:" + v,
                 "127.0.0.1:5000/w@sha256:" + String.valueOf(v).repeat(64), "sha256:x", "deploy", "t", t, status, null),

@@ -101,6 +101,22 @@ class RoutesTest {
     }
 
     @Test
+    void domainsAddRoutesToTheAppsBackendsAndBelongToOneAppAtMost() {
+        instance("web.test", "i-1", "127.0.0.2:32001");
+        ledger.updateInstance("web.test", "i-1", i -> i.withRouting(true, 1, T0));
+        ledger.createApp(new AppRecord(App.create(AppSpec.named("other.test"), T0), Map.of(), 0, null, false));
+        ledger.updateApp("web.test", a -> a.withDomains(List.of("www.shop.test", "*.shop.test")));
+        RouteTable t = fleet.publish(e -> { });
+        assertThat(t.routes()).extracting(Route::host).containsExactly("*.shop.test", "other.test", "web.test",
+                "www.shop.test");
+        assertThat(t.routes()).filteredOn(r -> r.app().equals("web.test")).allSatisfy(r ->
+                assertThat(r.backends()).containsExactly("127.0.0.2:32001"));
+        assertThatThrownBy(() -> org.dockerera.api.DomainService.normalize("shop")).isInstanceOf(
+                DockereraException.class);
+        assertThat(org.dockerera.api.DomainService.normalize(" WWW.Shop.Test. ")).isEqualTo("www.shop.test");
+    }
+
+    @Test
     void routersAreWaitedForUntilTheyAckOrTheirLeaseExpires() {
         assertThat(fleet.view()).isEqualTo(Routers.NONE);
         fleet.publish(e -> { });
