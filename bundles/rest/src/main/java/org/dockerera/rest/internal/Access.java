@@ -14,6 +14,8 @@ enum Access {
     DEPLOY,
     /** the router feed: admin and router tokens */
     ROUTER,
+    /** the route table: readers and routers (admin, deploy, read and router tokens) */
+    READ_OR_ROUTER,
     /** everything else that changes state: admin tokens only */
     ADMIN;
 
@@ -25,6 +27,7 @@ enum Access {
             case READ -> scope == TokenScope.DEPLOY || scope == TokenScope.READ;
             case DEPLOY -> scope == TokenScope.DEPLOY;
             case ROUTER -> scope == TokenScope.ROUTER;
+            case READ_OR_ROUTER -> scope == TokenScope.DEPLOY || scope == TokenScope.READ || scope == TokenScope.ROUTER;
             default -> false;
         };
     }
@@ -35,6 +38,7 @@ enum Access {
             case READ -> "an admin, deploy or read token";
             case DEPLOY -> "an admin or deploy token";
             case ROUTER -> "an admin or router token";
+            case READ_OR_ROUTER -> "an admin, deploy, read or router token";
             case ADMIN -> "an admin token";
             default -> "any token";
         };

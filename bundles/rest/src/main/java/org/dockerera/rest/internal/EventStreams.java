@@ -17,7 +17,6 @@ import javax.servlet.AsyncListener;
 import javax.servlet.ServletOutputStream;
 import javax.servlet.WriteListener;
 import javax.servlet.http.HttpServletResponse;
-import org.dockerera.api.events.Event;
 import org.dockerera.api.events.EventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +48,37 @@ final class EventStreams implements AutoCloseable {
         timer.scheduleAtFixedRate(this::heartbeat, ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /** Where a stream's source sends frames; {@link #end} completes the response once the queued frames are out. */
+    interface Sink {
+        void send(byte[] frame);
+
+        void end();
+    }
+
+    /** What feeds one stream: starts sending to the sink, answers what stops it. */
+    interface Source {
+        AutoCloseable start(Sink sink) throws IOException;
+    }
+
     /** Starts streaming {@code bus}'s events to this request's client. */
     Reply open(Exchange ex, EventBus bus) throws IOException {
+        return open(ex, sink -> {
+            EventBus.Subscription sub = bus.subscribe(event -> {
+                String data;
+                try {
+                    data = json.writeString(event);
+                } catch (IOException e) {
+                    LOG.warn("cannot render event {} as JSON; not sent", event.type(), e);
+                    return;
+                }
+                sink.send(SseFrames.event(event.type(), data));
+            });
+            return sub::close;
+        });
+    }
+
+    /** Starts streaming what {@code source} sends to this request's client. */
+    Reply open(Exchange ex, Source source) throws IOException {
         HttpServletResponse resp = ex.response();
         resp.setStatus(200);
         resp.setContentType("text/event-stream;charset=utf-8");
@@ -62,9 +90,9 @@ final class EventStreams implements AutoCloseable {
         ctx.addListener(s);
         open.add(s);
         s.offer(SseFrames.OPEN);
-        s.subscription = bus.subscribe(s::onEvent);
+        s.subscription = source.start(s);
         if (s.closed.get()) {
-            s.subscription.close();
+            closeQuietly(s.subscription);
         }
         resp.getOutputStream().setWriteListener(s);
         return Reply.ASYNC;
@@ -98,14 +126,26 @@ final class EventStreams implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing a stream source failed", e);
+        }
+    }
+
     /** One client. */
-    private final class Stream implements WriteListener, AsyncListener {
+    private final class Stream implements WriteListener, AsyncListener, Sink {
         private final AsyncContext ctx;
         private final ServletOutputStream out;
         private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
         private final AtomicInteger queued = new AtomicInteger();
         private final AtomicBoolean closed = new AtomicBoolean();
-        private volatile EventBus.Subscription subscription;
+        private volatile AutoCloseable subscription;
+        private volatile boolean ending;
         /** Set once the container has called setWriteListener: writing before that is not allowed. */
         private volatile boolean ready;
         private boolean flushPending;
@@ -115,18 +155,17 @@ final class EventStreams implements AutoCloseable {
             this.out = out;
         }
 
-        void onEvent(Event event) {
-            if (closed.get()) {
-                return;
+        @Override
+        public void send(byte[] frame) {
+            offer(frame);
+        }
+
+        @Override
+        public void end() {
+            ending = true;
+            if (ready) {
+                pump();
             }
-            String data;
-            try {
-                data = json.writeString(event);
-            } catch (IOException e) {
-                LOG.warn("cannot render event {} as JSON; not sent", event.type(), e);
-                return;
-            }
-            offer(SseFrames.event(event.type(), data));
         }
 
         void offer(byte[] frame) {
@@ -158,6 +197,9 @@ final class EventStreams implements AutoCloseable {
                             out.flush();
                             continue;
                         }
+                        if (ending) {
+                            close();
+                        }
                         return;
                     }
                     queued.decrementAndGet();
@@ -187,14 +229,7 @@ final class EventStreams implements AutoCloseable {
             }
             open.remove(this);
             queue.clear();
-            EventBus.Subscription sub = subscription;
-            if (sub != null) {
-                try {
-                    sub.close();
-                } catch (RuntimeException e) {
-                    LOG.debug("closing an event subscription failed", e);
-                }
-            }
+            closeQuietly(subscription);
             try {
                 ctx.complete();
             } catch (RuntimeException e) {

@@ -97,6 +97,20 @@ final class Exchange {
         return value;
     }
 
+    /** The JSON body as {@code type}, or null when the request has none (an empty body is allowed here). */
+    <T> T optionalBody(Class<T> type) throws IOException {
+        String contentType = request.getContentType();
+        if (contentType != null && !isJson(contentType)) {
+            throw new ApiProblem(415, "unsupported-media-type", "Unsupported media type",
+                    "send the body as JSON with 'Content-Type: application/json', not " + contentType);
+        }
+        if (request.getContentLengthLong() > maxBodyBytes) {
+            throw tooLarge();
+        }
+        byte[] bytes = readAtMost(request.getInputStream(), maxBodyBytes);
+        return isBlank(bytes) ? null : json.read(bytes, type);
+    }
+
     private byte[] readAtMost(InputStream in, int max) throws IOException {
         byte[] bytes = in.readNBytes(max + 1);
         if (bytes.length > max) {

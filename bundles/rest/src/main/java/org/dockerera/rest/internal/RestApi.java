@@ -82,6 +82,7 @@ public final class RestApi implements AutoCloseable {
 
                 .add("GET", "/api/info", Access.READ, ex -> Reply.ok(services.info().info()))
                 .add("GET", "/api/events", Access.READ, this::events);
+        new AppsApi(services, json, events).register(router);
     }
 
     /** The routes, for tests and docs. */

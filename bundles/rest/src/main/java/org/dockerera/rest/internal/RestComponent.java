@@ -55,6 +55,26 @@ public class RestComponent extends ApiServlet implements Services {
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile InfoService infoService;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.AppService appService;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.DeployService deployService;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.RouteService routeService;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.RouterService routerService;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.DomainService domainService;
+
     private transient volatile EventBus eventBus;
     private transient volatile RestApi restApi;
 
@@ -118,6 +138,31 @@ public class RestComponent extends ApiServlet implements Services {
     @Override
     public InfoService info() {
         return Services.require(infoService, "info service");
+    }
+
+    @Override
+    public org.dockerera.api.AppService apps() {
+        return Services.require(appService, "app service");
+    }
+
+    @Override
+    public org.dockerera.api.DeployService deploys() {
+        return Services.require(deployService, "deploy service");
+    }
+
+    @Override
+    public org.dockerera.api.RouteService routes() {
+        return Services.require(routeService, "route service");
+    }
+
+    @Override
+    public org.dockerera.api.RouterService routers() {
+        return Services.require(routerService, "router service");
+    }
+
+    @Override
+    public org.dockerera.api.DomainService domains() {
+        return Services.require(domainService, "domain service");
     }
 
     @Override

@@ -22,6 +22,16 @@ interface Services {
 
     EventBus events();
 
+    org.dockerera.api.AppService apps();
+
+    org.dockerera.api.DeployService deploys();
+
+    org.dockerera.api.RouteService routes();
+
+    org.dockerera.api.RouterService routers();
+
+    org.dockerera.api.DomainService domains();
+
     /** Returns {@code service}, or throws 503 {@code service-unavailable} naming it when it is null. */
     static <T> T require(T service, String what) {
         if (service == null) {

@@ -25,6 +25,16 @@ final class SseFrames {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A frame with an {@code id:} line (clients resume from it with {@code Last-Event-ID}). */
+    static byte[] event(String type, String id, String data) {
+        byte[] body = event(type, data);
+        byte[] head = ("id: " + oneLine(id) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + body.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(body, 0, out, head.length, body.length);
+        return out;
+    }
+
     private static String oneLine(String s) {
         return s.replaceAll("[\r\n]", " ");
     }

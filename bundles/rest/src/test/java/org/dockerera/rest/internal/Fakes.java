@@ -44,6 +44,34 @@ final class Fakes {
         volatile InfoService info = () -> new Info("0.1.0", new StoreStatus("embedded", "/data/store.mv", 42, "up"),
                 "docker", Map.of("hosts", 1, "apps", 0));
         volatile FakeEventBus events = new FakeEventBus();
+        volatile FakeApps apps = new FakeApps(events);
+        volatile FakeRoutes routes = new FakeRoutes();
+        volatile FakeDomains domains = new FakeDomains();
+
+        @Override
+        public org.dockerera.api.AppService apps() {
+            return Services.require(apps, "app service");
+        }
+
+        @Override
+        public org.dockerera.api.DeployService deploys() {
+            return Services.require(apps, "deploy service").deployService;
+        }
+
+        @Override
+        public org.dockerera.api.RouteService routes() {
+            return Services.require(routes, "route service");
+        }
+
+        @Override
+        public org.dockerera.api.RouterService routers() {
+            return Services.require(routes, "router service");
+        }
+
+        @Override
+        public org.dockerera.api.DomainService domains() {
+            return Services.require(domains, "domain service");
+        }
 
         @Override
         public HostService hosts() {
@@ -112,6 +140,26 @@ final class Fakes {
         public void remove(String idOrUrl, boolean force) {
             fail();
             removed.add(idOrUrl + " force=" + force);
+        }
+
+        final List<String> maintenance = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Host cordon(String idOrUrl) {
+            maintenance.add("cordon " + idOrUrl);
+            return get(idOrUrl);
+        }
+
+        @Override
+        public Host uncordon(String idOrUrl) {
+            maintenance.add("uncordon " + idOrUrl);
+            return get(idOrUrl);
+        }
+
+        @Override
+        public Host drain(String idOrUrl) {
+            maintenance.add("drain " + idOrUrl);
+            return get(idOrUrl);
         }
 
         private void fail() {

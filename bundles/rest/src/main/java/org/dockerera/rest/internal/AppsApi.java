@@ -1,0 +1,317 @@
+package org.dockerera.rest.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.dockerera.api.App;
+import org.dockerera.api.AppService.AppUpdate;
+import org.dockerera.api.AppSpec;
+import org.dockerera.api.Deploy;
+import org.dockerera.api.DeployRequest;
+import org.dockerera.api.DeployStatus;
+import org.dockerera.api.DockereraException;
+import org.dockerera.api.Instance;
+import org.dockerera.api.InstanceState;
+import org.dockerera.api.RouteService;
+import org.dockerera.api.RouterService;
+import org.dockerera.api.events.Event;
+import org.dockerera.api.events.EventBus;
+import org.dockerera.api.events.EventTypes;
+import org.dockerera.spi.router.RouteTable;
+
+/**
+ * Apps, env, deploys, releases, instances, host maintenance, routes, routers and domains: the issue-4 and issue-5
+ * part of {@code /api}. Changes that alter running containers answer {@code 202} with the {@link Deploy} to follow.
+ */
+final class AppsApi {
+    private final Services services;
+    private final Json json;
+    private final EventStreams streams;
+
+    AppsApi(Services services, Json json, EventStreams streams) {
+        this.services = services;
+        this.json = json;
+        this.streams = streams;
+    }
+
+    void register(Router router) {
+        router.add("GET", "/api/apps", Access.READ, ex -> Reply.ok(services.apps().list()))
+                .add("POST", "/api/apps", Access.DEPLOY, this::createApp)
+                .add("GET", "/api/apps/{app}", Access.READ, ex -> Reply.ok(services.apps().get(ex.path("app"))))
+                .add("PATCH", "/api/apps/{app}", Access.DEPLOY, this::patchApp)
+                .add("DELETE", "/api/apps/{app}", Access.DEPLOY, ex -> accepted(services.apps().remove(ex.path("app"),
+                        actor(ex))))
+
+                .add("GET", "/api/apps/{app}/env", Access.READ, ex -> Reply.ok(services.apps().env(ex.path("app"))))
+                .add("PATCH", "/api/apps/{app}/env", Access.DEPLOY, this::patchEnv)
+                .add("PUT", "/api/apps/{app}/env/{key}", Access.DEPLOY, this::putEnv)
+                .add("DELETE", "/api/apps/{app}/env/{key}", Access.DEPLOY, ex -> {
+                    Map<String, String> unset = new LinkedHashMap<>();
+                    unset.put(ex.path("key"), null);
+                    return envReply(ex, services.apps().patchEnv(ex.path("app"), unset, actor(ex)));
+                })
+
+                .add("POST", "/api/apps/{app}/deploys", Access.DEPLOY, this::deploy)
+                .add("GET", "/api/apps/{app}/deploys", Access.READ, ex -> Reply.ok(services.deploys().list(
+                        ex.path("app"))))
+                .add("GET", "/api/deploys/{id}", Access.READ, ex -> Reply.ok(services.deploys().get(ex.path("id"))))
+                .add("GET", "/api/deploys/{id}/events", Access.READ, this::deployEvents)
+
+                .add("GET", "/api/apps/{app}/releases", Access.READ, ex -> Reply.ok(services.apps().releases(
+                        ex.path("app"))))
+                .add("GET", "/api/apps/{app}/releases/{version}", Access.READ, ex -> Reply.ok(services.apps().release(
+                        ex.path("app"), version(ex))))
+                .add("POST", "/api/apps/{app}/rollback", Access.DEPLOY, ex -> {
+                    RollbackBody b = ex.optionalBody(RollbackBody.class);
+                    return accepted(services.deploys().rollback(ex.path("app"), b == null ? null : b.release(),
+                            actor(ex)));
+                })
+                .add("PUT", "/api/apps/{app}/scale", Access.DEPLOY, ex -> {
+                    ScaleBody b = ex.body(ScaleBody.class);
+                    if (b.instances() == null) {
+                        throw ApiProblem.invalid("field 'instances' is required", "instances");
+                    }
+                    return accepted(services.deploys().scale(ex.path("app"), b.instances(), actor(ex)));
+                })
+                .add("POST", "/api/apps/{app}/restart", Access.DEPLOY, ex -> accepted(services.deploys().restart(
+                        ex.path("app"), actor(ex))))
+                .add("GET", "/api/apps/{app}/instances", Access.READ, ex -> Reply.ok(services.apps().instances(
+                        ex.path("app")).stream().map(InstanceView::of).toList()))
+
+                .add("POST", "/api/hosts/{id}/cordon", Access.ADMIN, ex -> Reply.ok(services.hosts().cordon(
+                        ex.path("id"))))
+                .add("POST", "/api/hosts/{id}/uncordon", Access.ADMIN, ex -> Reply.ok(services.hosts().uncordon(
+                        ex.path("id"))))
+                .add("POST", "/api/hosts/{id}/drain", Access.ADMIN, ex -> Reply.ok(services.hosts().drain(
+                        ex.path("id"))))
+
+                .add("GET", "/api/apps/{app}/domains", Access.READ, ex -> Reply.ok(services.domains().domains(
+                        ex.path("app"))))
+                .add("POST", "/api/apps/{app}/domains", Access.DEPLOY, ex -> {
+                    DomainBody b = ex.body(DomainBody.class);
+                    List<String> list = services.domains().add(ex.path("app"), b.domain());
+                    return Reply.created("/api/apps/" + Reply.segment(ex.path("app")) + "/domains", list);
+                })
+                .add("DELETE", "/api/apps/{app}/domains/{domain}", Access.DEPLOY, ex -> Reply.ok(
+                        services.domains().remove(ex.path("app"), ex.path("domain"))))
+
+                .add("GET", "/api/routes", Access.READ_OR_ROUTER, ex -> Reply.ok(services.routes().table()))
+                .add("GET", "/api/routes/stream", Access.READ_OR_ROUTER, this::routeStream)
+                .add("GET", "/api/routers", Access.READ, ex -> Reply.ok(services.routers().list()))
+                .add("POST", "/api/routers", Access.ROUTER, ex -> {
+                    RouterService.RouterLease lease = services.routers().register(ex.body(
+                            RouterService.RouterSpec.class));
+                    return Reply.created("/api/routers/" + lease.id(), lease);
+                })
+                .add("GET", "/api/routers/{id}", Access.READ, ex -> Reply.ok(services.routers().get(ex.path("id"))))
+                .add("POST", "/api/routers/{id}/ack", Access.ROUTER, ex -> {
+                    AckBody b = ex.body(AckBody.class);
+                    if (b.epoch() == null) {
+                        throw ApiProblem.invalid("field 'epoch' is required", "epoch");
+                    }
+                    return Reply.ok(services.routers().ack(ex.path("id"), b.epoch()));
+                })
+                .add("DELETE", "/api/routers/{id}", Access.ROUTER, ex -> {
+                    services.routers().leave(ex.path("id"));
+                    return Reply.noContent();
+                });
+    }
+
+    // ---- bodies and views ----
+
+    record RollbackBody(Integer release) {
+    }
+
+    record ScaleBody(Integer instances) {
+    }
+
+    record SecretValue(String value, Boolean secret) {
+    }
+
+    record DomainBody(String domain) {
+    }
+
+    record AckBody(Long epoch) {
+    }
+
+    /** An instance as listed: {@code health} is its observed state, named as the issue's contract has it. */
+    record InstanceView(String id, String app, int release, String hostId, String containerId, String address,
+                        InstanceState state, InstanceState health, Instant since) {
+        static InstanceView of(Instance i) {
+            return new InstanceView(i.id(), i.app(), i.release(), i.hostId(), i.containerId(), i.address(), i.state(),
+                    i.state(), i.since());
+        }
+    }
+
+    // ---- handlers ----
+
+    private static String actor(Exchange ex) {
+        Principal p = ex.principal();
+        return p == null ? null : p.tokenName();
+    }
+
+    private static Reply accepted(Deploy d) {
+        return new Reply(202, d, Map.of("Location", "/api/deploys/" + Reply.segment(d.id())));
+    }
+
+    private Reply createApp(Exchange ex) throws IOException {
+        AppSpec spec = ex.body(AppSpec.class);
+        App app = services.apps().create(spec);
+        return Reply.created("/api/apps/" + Reply.segment(app.name()), app);
+    }
+
+    private Reply patchApp(Exchange ex) throws IOException {
+        AppUpdate u = services.apps().patch(ex.path("app"), ex.body(AppSpec.class), actor(ex));
+        return u.deploy() != null ? accepted(u.deploy()) : Reply.ok(u.app());
+    }
+
+    /** {@code application/merge-patch+json} (plain JSON too): string values set, nulls unset. */
+    private Reply patchEnv(Exchange ex) throws IOException {
+        JsonNode body = ex.body(JsonNode.class);
+        if (!body.isObject()) {
+            throw ApiProblem.invalid("the request body must be a JSON object of names to string values (or null to "
+                    + "unset)", null);
+        }
+        Map<String, String> changes = new LinkedHashMap<>();
+        for (var it = body.fields(); it.hasNext(); ) {
+            var e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isNull()) {
+                changes.put(e.getKey(), null);
+            } else if (v.isTextual()) {
+                changes.put(e.getKey(), v.textValue());
+            } else {
+                throw DockereraException.invalid("invalid-env", "environment variable " + e.getKey()
+                        + " must be a string (or null to unset it), got " + v.getNodeType().toString().toLowerCase());
+            }
+        }
+        return envReply(ex, services.apps().patchEnv(ex.path("app"), changes, actor(ex)));
+    }
+
+    private Reply putEnv(Exchange ex) throws IOException {
+        SecretValue b = ex.body(SecretValue.class);
+        if (b.value() == null) {
+            throw ApiProblem.invalid("field 'value' is required", "value");
+        }
+        return envReply(ex, services.apps().setEnv(ex.path("app"), ex.path("key"), b.value(),
+                Boolean.TRUE.equals(b.secret()), actor(ex)));
+    }
+
+    private Reply envReply(Exchange ex, AppUpdate u) {
+        return u.deploy() != null ? accepted(u.deploy()) : Reply.ok(services.apps().env(ex.path("app")));
+    }
+
+    private Reply deploy(Exchange ex) throws IOException {
+        DeployRequest request = ex.body(DeployRequest.class);
+        if (ex.flag("explain", false)) {
+            return Reply.ok(services.deploys().explain(ex.path("app"), request));
+        }
+        return accepted(services.deploys().deploy(ex.path("app"), request, actor(ex)));
+    }
+
+    private static int version(Exchange ex) {
+        String v = ex.path("version");
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw DockereraException.notFound("release-not-found", "release '" + v + "' is not a release number; "
+                    + "releases are numbered 1, 2, …");
+        }
+    }
+
+    /**
+     * One deploy's events: SSE (stored events first, then live ones, ending after {@code deploy.succeeded} or
+     * {@code deploy.failed}), or the stored ones as a JSON array for {@code Accept: application/json}.
+     */
+    private Reply deployEvents(Exchange ex) throws IOException {
+        String id = ex.path("id");
+        Deploy deploy = services.deploys().get(id);
+        String accept = ex.request().getHeader("Accept");
+        if (accept != null && accept.contains("application/json") && !accept.contains("text/event-stream")) {
+            return Reply.ok(services.deploys().events(id));
+        }
+        EventBus bus = services.events();
+        return streams.open(ex, sink -> {
+            // subscribe first and buffer, then send what is stored, then the buffered ones not yet sent
+            Set<String> sent = new HashSet<>();
+            Object lock = new Object();
+            java.util.List<Event> buffered = new java.util.ArrayList<>();
+            boolean[] replayed = {false};
+            EventBus.Subscription sub = bus.subscribe(e -> {
+                if (!id.equals(e.deployId())) {
+                    return;
+                }
+                synchronized (lock) {
+                    if (!replayed[0]) {
+                        buffered.add(e);
+                        return;
+                    }
+                    emit(sink, e, sent);
+                }
+            });
+            synchronized (lock) {
+                for (Event e : services.deploys().events(id)) {
+                    emit(sink, e, sent);
+                }
+                for (Event e : buffered) {
+                    emit(sink, e, sent);
+                }
+                replayed[0] = true;
+                DeployStatus s = services.deploys().get(id).status();
+                if (s == DeployStatus.SUCCEEDED || s == DeployStatus.FAILED || deploy.finished() != null) {
+                    sink.end();
+                }
+            }
+            return sub::close;
+        });
+    }
+
+    private void emit(EventStreams.Sink sink, Event e, Set<String> sent) {
+        String key = e.type() + "|" + e.time() + "|" + e.instance() + "|" + e.message();
+        if (!sent.add(key)) {
+            return;
+        }
+        try {
+            sink.send(SseFrames.event(e.type(), json.writeString(e)));
+        } catch (IOException ex) {
+            return;
+        }
+        if (EventTypes.DEPLOY_SUCCEEDED.equals(e.type()) || EventTypes.DEPLOY_FAILED.equals(e.type())) {
+            sink.end();
+        }
+    }
+
+    /**
+     * The route table feed: the current table at once (whatever {@code Last-Event-ID} says: a full table is cheap and
+     * always right), then every newer one; {@code id:} is the epoch, {@code event: routes}, data the table.
+     */
+    private Reply routeStream(Exchange ex) throws IOException {
+        RouteService routes = services.routes();
+        return streams.open(ex, sink -> {
+            long[] last = {-1};
+            RouteService.Subscription sub = routes.subscribe(table -> {
+                synchronized (last) {
+                    if (table.epoch() <= last[0]) {
+                        return;
+                    }
+                    last[0] = table.epoch();
+                }
+                send(sink, table);
+            });
+            return sub::close;
+        });
+    }
+
+    private void send(EventStreams.Sink sink, RouteTable table) {
+        try {
+            sink.send(SseFrames.event("routes", Long.toString(table.epoch()), json.writeString(table)));
+        } catch (IOException e) {
+            sink.end();
+        }
+    }
+}
