@@ -2,7 +2,7 @@
 # The test environment in one command: a registry, N plain Docker hosts (2..N+1), one TLS host (9) and the testapp
 # images in the registry, described in $DOCKERERA_ENV/env.properties for the Java tests.
 #
-#   env.sh up [N]       N plain hosts, default 2 (at most 6: index 9 is the TLS host; DOCKERERA_TLS_HOST moves it)
+#   env.sh up [N]       N plain hosts, default 3 (at most 6: index 9 is the TLS host; DOCKERERA_TLS_HOST moves it)
 #   env.sh down         stop everything, including containers that outlived a kill -9 of their daemon
 #   env.sh down --purge also delete $DOCKERERA_ENV (registry storage, certificates, build cache)
 #
@@ -17,7 +17,7 @@ PROPS=$DOCKERERA_ENV/env.properties
 HOSTS_SH=$SCRIPTS_DIR/docker-hosts.sh
 
 up() {
-    local n=${1:-2} start
+    local n=${1:-3} start
     start=$(date +%s%N)
     [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] || die "the number of hosts must be a positive integer, got '$n'"
     local plain=() i

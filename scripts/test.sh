@@ -13,6 +13,6 @@ fi
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 
 trap 'scripts/env.sh down' EXIT
-scripts/env.sh up 2
+scripts/env.sh up 3
 # install, not verify: Pax Exam provisions the features and bundles from the local Maven repository
 mvn -B install "$@"

@@ -36,13 +36,18 @@ public final class Api {
     }
 
     public Response call(String method, String path, String token, String body) {
+        return call(method, path, token, body, "application/json");
+    }
+
+    /** A request whose body (if any) is sent with {@code contentType}. */
+    public Response call(String method, String path, String token, String body, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
         if (body != null) {
-            b.header("Content-Type", "application/json");
+            b.header("Content-Type", contentType);
         }
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -65,6 +70,14 @@ public final class Api {
 
     public Response delete(String path, String token) {
         return call("DELETE", path, token, null);
+    }
+
+    public Response put(String path, String token, String body) {
+        return call("PUT", path, token, body);
+    }
+
+    public Response patch(String path, String token, String body, String contentType) {
+        return call("PATCH", path, token, body, contentType);
     }
 
     /** A JSON string literal. */

@@ -273,12 +273,7 @@ class DistributionIT {
     }
 
     private static String docker(String host, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("docker", "-H", host));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
-        return out;
+        return Docker.run(host, args);
     }
 
     private String statusOf(String url) {
