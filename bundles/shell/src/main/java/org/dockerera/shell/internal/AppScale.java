@@ -1,0 +1,34 @@
+package org.dockerera.shell.internal;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.dockerera.shell.internal.completers.AppCompleter;
+
+/** {@code dockerera:app-scale}. */
+@Command(scope = "dockerera", name = "app-scale", description = "Runs N instances of the active release (0 stops the app)")
+@Service
+public class AppScale implements Action {
+    @Reference
+    org.dockerera.api.DeployService deploys;
+
+    @Argument(index = 0, name = "app", required = true, description = "App name")
+    @Completion(AppCompleter.class)
+    String app;
+
+    @Argument(index = 1, name = "instances", required = true, description = "Instance count")
+    int instances;
+
+    @Option(name = "--no-follow", description = "Return at once with the deploy id")
+    boolean noFollow;
+
+    @Override
+    public Object execute() {
+        return FollowingCommand.finish(deploys, deploys.scale(app, instances, "karaf-shell"), noFollow);
+    }
+}
