@@ -472,6 +472,55 @@ class DeployIT {
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     /** A DNS-style app name unique to this run (the daemons are shared), remembered for clean-up. */
+    // ---- shell and crash ------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(16)
+    void theShellCreatesDeploysFollowsAndReportsAFailedDeployAsAnError() throws Exception {
+        String app = name("shell");
+        String out = dist.client("dockerera:app-add --instances 1 --health-path /health --start-timeout 10000 " + app);
+        assertThat(out).contains("Created app " + app);
+        out = dist.client("dockerera:app-deploy " + app + " " + v1);
+        assertThat(out).contains("instance.healthy").contains("release.active").contains("succeeded: release 1");
+        assertServing(app, 1, "v1");
+        out = dist.client("dockerera:instance-list " + app);
+        assertThat(out).contains(instances(app).get(0).get("address").asText()).contains("healthy");
+        out = dist.client("dockerera:app-deploy " + app + " " + broken);
+        assertThat(out).contains("release.failed").contains("Error executing command").contains("failed");
+        assertThat(dist.client("dockerera:release-list " + app)).contains("failed").contains("active");
+        out = dist.client("dockerera:app-deploy --explain " + app + " " + v1);
+        assertThat(out).contains("by strategy");
+        assertThat(dist.client("dockerera:route-list")).contains(app);
+        assertThat(dist.client("dockerera:app-remove " + app)).contains("succeeded");
+        assertThat(api.get("/api/apps/" + app, admin).status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(17)
+    void aControllerKilledMinus9MidDeployFinishesTheDeployAfterItsRestart() throws Exception {
+        String app = name("crash");
+        createApp("{\"name\":" + Api.q(app) + ",\"instances\":2,\"health\":" + HEALTH + "}");
+        Api.Response accepted = api.post("/api/apps/" + app + "/deploys", admin, "{\"image\":" + Api.q(v1) + "}");
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        String id = deployId(accepted);
+        await().atMost(DEPLOY).pollInterval(Duration.ofMillis(20)).until(() ->
+                api.get("/api/deploys/" + id, admin).json().path("status").asText().equals("running"));
+        dist.kill9();
+        dist.start();
+        await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> api.get("/api/health", null).status() == 200);
+        JsonNode done = awaitDeploy(id);
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        assertServing(app, 2, "v1");
+        await().atMost(DEPLOY).untilAsserted(() -> {
+            int containers = 0;
+            for (int n : hostIds.keySet()) {
+                containers += Docker.containersOf(env.tcpUrl(n), app).size();
+            }
+            assertThat(containers).as("nothing half-done left: exactly the 2 instances' containers").isEqualTo(2);
+        });
+    }
+
     private String name(String role) {
         String n = role + "-" + run + ".deploy.test";
         apps.add(n);
