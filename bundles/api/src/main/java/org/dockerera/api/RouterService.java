@@ -23,6 +23,16 @@ public interface RouterService {
      */
     RouterLease ack(String id, long epoch);
 
+    /**
+     * Records the router's latest per-app counters (sent with its acknowledgements), served by {@link #stats}.
+     *
+     * @throws DockereraException 404 {@code router-not-found}
+     */
+    void report(String id, java.util.Map<String, org.dockerera.spi.router.RouterBackend.AppStats> stats);
+
+    /** The router's latest per-app counters (empty before its first report). */
+    java.util.Map<String, org.dockerera.spi.router.RouterBackend.AppStats> stats(String id);
+
     /** Unregisters; absent is not an error. */
     void leave(String id);
 

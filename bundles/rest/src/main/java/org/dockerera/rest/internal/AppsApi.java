@@ -114,8 +114,14 @@ final class AppsApi {
                     if (b.epoch() == null) {
                         throw ApiProblem.invalid("field 'epoch' is required", "epoch");
                     }
-                    return Reply.ok(services.routers().ack(ex.path("id"), b.epoch()));
+                    RouterService.RouterLease lease = services.routers().ack(ex.path("id"), b.epoch());
+                    if (b.stats() != null) {
+                        services.routers().report(ex.path("id"), b.stats());
+                    }
+                    return Reply.ok(lease);
                 })
+                .add("GET", "/api/routers/{id}/stats", Access.READ, ex -> Reply.ok(services.routers().stats(
+                        ex.path("id"))))
                 .add("DELETE", "/api/routers/{id}", Access.ROUTER, ex -> {
                     services.routers().leave(ex.path("id"));
                     return Reply.noContent();
@@ -136,7 +142,7 @@ final class AppsApi {
     record DomainBody(String domain) {
     }
 
-    record AckBody(Long epoch) {
+    record AckBody(Long epoch, Map<String, org.dockerera.spi.router.RouterBackend.AppStats> stats) {
     }
 
     /** An instance as listed: {@code health} is its observed state, named as the contract has it. */

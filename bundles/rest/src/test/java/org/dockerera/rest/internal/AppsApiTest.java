@@ -241,6 +241,12 @@ class AppsApiTest {
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("data: {\"epoch\":2").contains("127.0.0.3:2"));
 
         assertThat(server.post("/api/routers/" + id + "/ack", ApiServer.ROUTER, "{\"epoch\":2}").status).isEqualTo(200);
+        assertThat(server.post("/api/routers/" + id + "/ack", ApiServer.ROUTER, "{\"epoch\":2,\"stats\":{\"a.test\":"
+                + "{\"requests\":7,\"statuses\":{\"2xx\":7},\"retries\":1,\"latencyBuckets\":{\"5\":6,\"+Inf\":7}}}}")
+                .status).isEqualTo(200);
+        JsonNode stats = server.get("/api/routers/" + id + "/stats", ApiServer.READ).json();
+        assertThat(stats.path("a.test").path("requests").asLong()).isEqualTo(7);
+        assertThat(stats.path("a.test").path("retries").asLong()).isEqualTo(1);
         assertThat(server.post("/api/routers/" + id + "/ack", ApiServer.ROUTER, "{}").status).isEqualTo(422);
         assertThat(server.get("/api/routers", ApiServer.READ).json().get(0).path("epoch").asLong()).isEqualTo(2);
         assertThat(server.delete("/api/routers/" + id, ApiServer.ROUTER).status).isEqualTo(204);

@@ -58,6 +58,20 @@ final class FakeRoutes implements RouteService, RouterService {
         return new RouterLease(id, 10_000);
     }
 
+    final Map<String, Map<String, org.dockerera.spi.router.RouterBackend.AppStats>> stats = new ConcurrentHashMap<>();
+
+    @Override
+    public void report(String id, Map<String, org.dockerera.spi.router.RouterBackend.AppStats> s) {
+        get(id);
+        stats.put(id, s);
+    }
+
+    @Override
+    public Map<String, org.dockerera.spi.router.RouterBackend.AppStats> stats(String id) {
+        get(id);
+        return stats.getOrDefault(id, Map.of());
+    }
+
     @Override
     public void leave(String id) {
         acks.remove(id);

@@ -192,6 +192,26 @@ final class RouteFleet implements AutoCloseable {
 
     void leave(String id) {
         ledger.store().delete(ROUTERS + id, ConfigStore.ANY_VERSION);
+        stats.remove(id);
+    }
+
+    /** The latest counters each router reported: in memory, as they are only a view of the router's own. */
+    private final Map<String, Map<String, org.dockerera.spi.router.RouterBackend.AppStats>> stats =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    void report(String id, Map<String, org.dockerera.spi.router.RouterBackend.AppStats> counters) {
+        if (router(id).isEmpty()) {
+            throw DockereraException.notFound("router-not-found", "no router '" + id + "': register again with "
+                    + "POST /api/routers");
+        }
+        stats.put(id, Map.copyOf(counters));
+    }
+
+    Map<String, org.dockerera.spi.router.RouterBackend.AppStats> stats(String id) {
+        if (router(id).isEmpty()) {
+            throw DockereraException.notFound("router-not-found", "no router '" + id + "'; see GET /api/routers");
+        }
+        return stats.getOrDefault(id, Map.of());
     }
 
     List<RouterRecord> routers() {

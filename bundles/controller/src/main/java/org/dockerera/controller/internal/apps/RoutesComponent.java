@@ -56,6 +56,16 @@ public class RoutesComponent implements RouteService, RouterService {
     }
 
     @Override
+    public void report(String id, java.util.Map<String, org.dockerera.spi.router.RouterBackend.AppStats> stats) {
+        fleet().report(id, stats);
+    }
+
+    @Override
+    public java.util.Map<String, org.dockerera.spi.router.RouterBackend.AppStats> stats(String id) {
+        return fleet().stats(id);
+    }
+
+    @Override
     public void leave(String id) {
         fleet().leave(id);
         core.engine().kickAll();

@@ -115,7 +115,13 @@ final class BackendFeed implements AutoCloseable {
             return;
         }
         try {
-            leaseMs = fleet.ack(current, backend.servedEpoch()).leaseMs();
+            java.util.Map<String, RouterBackend.AppStats> stats;
+            try {
+                stats = backend.stats();
+            } catch (RuntimeException e) {
+                stats = null;
+            }
+            leaseMs = fleet.ack(current, backend.servedEpoch(), stats).leaseMs();
         } catch (Fleet.NotRegistered gone) {
             LOG.info("router {} was forgotten by the controller: registering again", current);
             id = null;

@@ -10,11 +10,11 @@ interface Fleet {
     Lease register(String type, String url);
 
     /**
-     * Acknowledges {@code epoch} (renews the lease).
+     * Acknowledges {@code epoch} (renews the lease), with the backend's counters.
      *
      * @throws NotRegistered when the controller no longer knows the router (register again)
      */
-    Lease ack(String id, long epoch);
+    Lease ack(String id, long epoch, java.util.Map<String, org.dockerera.spi.router.RouterBackend.AppStats> stats);
 
     void leave(String id);
 

@@ -23,9 +23,13 @@ final class LocalFleet implements Fleet {
     }
 
     @Override
-    public Lease ack(String id, long epoch) {
+    public Lease ack(String id, long epoch,
+                     java.util.Map<String, org.dockerera.spi.router.RouterBackend.AppStats> stats) {
         try {
             RouterService.RouterLease l = routers.ack(id, epoch);
+            if (stats != null) {
+                routers.report(id, stats);
+            }
             return new Lease(l.id(), l.leaseMs());
         } catch (DockereraException e) {
             if ("router-not-found".equals(e.slug())) {

@@ -78,9 +78,15 @@ final class RemoteFleet implements Fleet {
     }
 
     @Override
-    public Lease ack(String id, long epoch) {
+    public Lease ack(String id, long epoch,
+                     java.util.Map<String, org.dockerera.spi.router.RouterBackend.AppStats> stats) {
+        java.util.Map<String, Object> ack = new java.util.LinkedHashMap<>();
+        ack.put("epoch", epoch);
+        if (stats != null) {
+            ack.put("stats", stats);
+        }
         JsonNode n = send(request("api/routers/" + id + "/ack").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(java.util.Map.of("epoch", epoch)))).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(body(ack))).build(),
                 "POST /api/routers/" + id + "/ack", id);
         return new Lease(id, n == null ? 10_000 : n.path("leaseMs").asLong(10_000));
     }

@@ -82,7 +82,7 @@ class BackendFeedTest {
         }
 
         @Override
-        public Lease ack(String id, long epoch) {
+        public Lease ack(String id, long epoch, Map<String, RouterBackend.AppStats> stats) {
             if (forget.getAndSet(false)) {
                 throw new NotRegistered(id);
             }
