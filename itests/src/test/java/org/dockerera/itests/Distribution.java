@@ -43,6 +43,9 @@ public final class Distribution implements AutoCloseable {
         d.setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(freePort()));
         d.setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort()));
         d.setProperty("etc/org.dockerera.controller.cfg", "autoRegisterLocal", "false");
+        d.routerPort = freePort();
+        d.setProperty("etc/org.dockerera.router.builtin.cfg", "listenHost", "127.0.0.1");
+        d.setProperty("etc/org.dockerera.router.builtin.cfg", "port", String.valueOf(d.routerPort));
         d.setProperty("etc/org.dockerera.controller.cfg", "heartbeatIntervalMs", "1000");
         d.setProperty("etc/org.dockerera.controller.cfg", "downAfterMs", "4000");
         // offline: every bundle must come from the distribution's own system repository
@@ -52,6 +55,13 @@ public final class Distribution implements AutoCloseable {
                         + "org.ops4j.pax.url.mvn.offline = true\n",
                 java.nio.file.StandardOpenOption.APPEND);
         return d;
+    }
+
+    private int routerPort;
+
+    /** Where the distribution's built-in router listens (127.0.0.1). */
+    public int routerPort() {
+        return routerPort;
     }
 
     public Path home() {

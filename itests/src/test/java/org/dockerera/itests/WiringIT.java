@@ -50,6 +50,7 @@ import org.ops4j.pax.exam.util.Filter;
 @ExamReactorStrategy(PerClass.class)
 public class WiringIT {
     static final int HTTP_PORT = freePort();
+    static final int ROUTER_PORT = freePort();
 
     @Inject
     HostService hosts;
@@ -88,6 +89,8 @@ public class WiringIT {
                 editConfigurationFilePut("etc/org.dockerera.controller.cfg", "autoRegisterLocal", "false"),
                 editConfigurationFilePut("etc/org.dockerera.controller.cfg", "heartbeatIntervalMs", "500"),
                 editConfigurationFilePut("etc/org.dockerera.controller.cfg", "downAfterMs", "2500"),
+                editConfigurationFilePut("etc/org.dockerera.router.builtin.cfg", "listenHost", "127.0.0.1"),
+                editConfigurationFilePut("etc/org.dockerera.router.builtin.cfg", "port", String.valueOf(ROUTER_PORT)),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                         System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository")),
                 features(maven().groupId("org.dockerera").artifactId("dockerera-features").classifier("features")
@@ -97,6 +100,7 @@ public class WiringIT {
                 mavenBundle().groupId("org.awaitility").artifactId("awaitility").versionAsInProject(),
                 mavenBundle().groupId("org.hamcrest").artifactId("hamcrest").versionAsInProject(),
                 systemProperty("dockerera.it.http").value(String.valueOf(HTTP_PORT)),
+                systemProperty("dockerera.it.router").value(String.valueOf(ROUTER_PORT)),
                 systemProperty("dockerera.env").value(env),
                 systemProperty("dockerera.scripts").value(new File("../scripts").getAbsolutePath()));
     }
@@ -202,6 +206,32 @@ public class WiringIT {
         assertThat(plan.strategy()).isEqualTo("spread");
         assertThat(plan.instances()).isEqualTo(1);
         assertThat(deploys.list("wiring-app.test")).isEmpty();
+    }
+
+    @Inject
+    org.dockerera.api.RouterService routers;
+
+    @Test
+    public void theBuiltInRouterRegistersThroughTheAgentAndAcknowledgesTheTable() {
+        int routerPort = Integer.getInteger("dockerera.it.router");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(routers.list())
+                .anySatisfy(r -> {
+                    assertThat(r.type()).isEqualTo("builtin");
+                    assertThat(r.url()).isEqualTo("http://127.0.0.1:" + routerPort);
+                    assertThat(r.status()).isEqualTo("up");
+                }));
+        apps.create(org.dockerera.api.AppSpec.named("routed-wiring.test"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", routerPort)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: routed-wiring.test\r\nConnection: close\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(answer).as("a known app without instances").startsWith("HTTP/1.1 503").contains("routed-wiring.test");
+            }
+        });
+        long epoch = routers.list().get(0).epoch();
+        assertThat(epoch).isGreaterThan(0);
     }
 
     static int freePort() {

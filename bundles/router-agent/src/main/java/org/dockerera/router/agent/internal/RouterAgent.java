@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
 public class RouterAgent {
     private static final Logger LOG = LoggerFactory.getLogger(RouterAgent.class);
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile RouteService routes;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile RouterService routers;
+    private RouteService routes;
+    private RouterService routers;
+    private boolean remote;
+    private boolean active;
 
     private final java.util.Set<RouterBackend> backends = ConcurrentHashMap.newKeySet();
     private final Map<RouterBackend, BackendFeed> feeds = new ConcurrentHashMap<>();
@@ -49,20 +49,64 @@ public class RouterAgent {
     private volatile Duration retry = Duration.ofMillis(500);
 
     @Activate
-    void activate(AgentConfig config) {
+    synchronized void activate(AgentConfig config) {
         retry = Duration.ofMillis(Math.max(50, config.retryMs()));
-        if (config.controllerUrl().isBlank()) {
-            if (routes == null || routers == null) {
-                LOG.warn("no controllerUrl in etc/{}.cfg and no controller in this Karaf: routers are not fed",
-                        AgentConfig.PID);
-                return;
-            }
-            fleet = new LocalFleet(routes, routers);
+        active = true;
+        if (!config.controllerUrl().isBlank()) {
+            remote = true;
+            switchTo(new RemoteFleet(config.controllerUrl(), readToken(config.tokenFile()),
+                    Duration.ofMillis(config.timeoutMs())));
         } else {
-            fleet = new RemoteFleet(config.controllerUrl(), readToken(config.tokenFile()),
-                    Duration.ofMillis(config.timeoutMs()));
+            useLocal();
+            if (fleet == null) {
+                LOG.info("no controllerUrl in etc/{}.cfg: waiting for the controller in this Karaf", AgentConfig.PID);
+            }
         }
-        backends.forEach(this::startFeed);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void setRoutes(RouteService r) {
+        routes = r;
+        useLocal();
+    }
+
+    synchronized void unsetRoutes(RouteService r) {
+        if (routes == r) {
+            routes = null;
+            useLocal();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void setRouters(RouterService r) {
+        routers = r;
+        useLocal();
+    }
+
+    synchronized void unsetRouters(RouterService r) {
+        if (routers == r) {
+            routers = null;
+            useLocal();
+        }
+    }
+
+    /** In-process mode: feed the backends from the controller here while its services are there. */
+    private void useLocal() {
+        if (!active || remote) {
+            return;
+        }
+        switchTo(routes != null && routers != null ? new LocalFleet(routes, routers) : null);
+    }
+
+    private void switchTo(Fleet next) {
+        feeds.values().forEach(BackendFeed::close);
+        feeds.clear();
+        fleet = next;
+        if (next != null) {
+            backends.forEach(this::startFeed);
+        }
     }
 
     private static String readToken(String file) {
@@ -77,7 +121,8 @@ public class RouterAgent {
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
+        active = false;
         feeds.values().forEach(BackendFeed::close);
         feeds.clear();
         timer.shutdownNow();
@@ -85,14 +130,14 @@ public class RouterAgent {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void addBackend(RouterBackend backend) {
+    synchronized void addBackend(RouterBackend backend) {
         backends.add(backend);
         if (fleet != null) {
             startFeed(backend);
         }
     }
 
-    void removeBackend(RouterBackend backend) {
+    synchronized void removeBackend(RouterBackend backend) {
         backends.remove(backend);
         BackendFeed f = feeds.remove(backend);
         if (f != null) {
