@@ -116,7 +116,7 @@ static int respond(int fd, const char *method, const char *target, const char *p
     const char *reason = "OK";
     int head = strcmp(method, "HEAD") == 0;
 
-    if (!head && strcmp(method, "GET") != 0) {
+    if (!head && strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0) {
         status = 405, reason = "Method Not Allowed";
         snprintf(body, sizeof body, "method not allowed\n");
     } else if (strcmp(target, "/") == 0) {

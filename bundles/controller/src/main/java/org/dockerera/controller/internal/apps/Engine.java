@@ -607,6 +607,11 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
                     state = InstanceState.HEALTHY;
                 } else if (r.address() == null) {
                     state = InstanceState.STARTING;
+                } else if (r.retired() && !r.routed() || r.stopRequestedAt() != null) {
+                    // leaving: out of routing, soon stopped; no probe may reach it once SIGTERM is sent
+                    prober.forget(r.id());
+                    state = r.state() == InstanceState.STOPPED || r.state() == InstanceState.LOST
+                            ? InstanceState.DRAINING : r.state();
                 } else {
                     prober.watch(name, r.id(), r.address(), app.app().health(), r.state());
                     HealthProber.Status s = prober.status(r.id());
@@ -903,6 +908,9 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
             for (String id : ids) {
                 ledger.updateInstance(ctx.app().name(), id, i -> i.withRouting(in, e, now))
                         .filter(r -> !in && r.retired()).ifPresent(drained::add);
+                if (!in) {
+                    prober.forget(id); // its drain starts: from now on only routers' in-flight requests reach it
+                }
             }
         }).epoch();
         for (InstanceRecord r : drained) {
