@@ -51,6 +51,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private String backend;
     private Channel backendChannel;
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+    /** What a pipelining client sent after the request in flight: handled once its response is complete. */
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
     private boolean active;
     private boolean requestComplete;
     private boolean responseStarted;
@@ -97,6 +99,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             } else {
                 ReferenceCountUtil.release(msg);
             }
+            return;
+        }
+        if (!pipelined.isEmpty() || requestComplete && active && !tunnel) {
+            // the client sent the next request before this response ended: hold it, stop reading until then
+            pipelined.add(msg);
+            ctx.channel().config().setAutoRead(false);
             return;
         }
         if (msg instanceof HttpRequest req) {
@@ -196,8 +204,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (last) {
-            requestComplete = true;
-            ctx.channel().config().setAutoRead(false); // one request at a time: the next waits for this response
+            requestComplete = true; // one request at a time: anything after this waits in `pipelined`
         }
         if (backendChannel != null) {
             backendChannel.write(c);
@@ -454,8 +461,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         request = null;
         if (keepAlive && requestComplete) {
             ctx.flush();
-            ctx.channel().config().setAutoRead(true);
-            ctx.read();
+            resume();
         } else {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
@@ -497,10 +503,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         pending.clear();
         if (reuse) {
             ctx.writeAndFlush(resp);
-            ctx.channel().config().setAutoRead(true);
-            ctx.read();
+            resume();
         } else {
             ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The exchange ended on a reusable connection: go on with what the client pipelined meanwhile, if anything. */
+    private void resume() {
+        requestComplete = false;
+        Object next;
+        while (!active && (next = pipelined.poll()) != null) {
+            channelRead(ctx, next);
+        }
+        if (pipelined.isEmpty() && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
         }
     }
 
@@ -530,6 +548,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         detachBackend(false);
         pending.forEach(ReferenceCountUtil::release);
         pending.clear();
+        pipelined.forEach(ReferenceCountUtil::release);
+        pipelined.clear();
         ctx.fireChannelInactive();
     }
 
