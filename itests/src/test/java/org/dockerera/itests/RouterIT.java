@@ -200,6 +200,54 @@ class RouterIT {
         })).as("old instances were stopped with SIGTERM while followed").isTrue();
     }
 
+    @Test
+    @Order(3)
+    void aRouterOnlyProcessIsFedOverRestAndKeepsServingWithTheControllerGone(@TempDir Path work)
+            throws Exception {
+        Api.Response token = api.post("/api/tokens", admin, "{\"name\":\"router-only\",\"scope\":\"router\"}");
+        assertThat(token.status()).as(token.toString()).isEqualTo(201);
+        Path tokenFile = work.resolve("router.token");
+        Files.writeString(tokenFile, token.json().get("token").asText());
+        int routerPort = freePort();
+        Path home = work.resolve("router-only");
+        Process p = new ProcessBuilder("bash", Path.of(System.getProperty("dockerera.scripts", "../scripts"),
+                "router-only.sh").toString(), home.toString(), dist.baseUrl(), tokenFile.toString(),
+                String.valueOf(routerPort), String.valueOf(freePort()), String.valueOf(freePort()),
+                Path.of(System.getProperty("dockerera.distribution", "target/dist")).toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("router-only.out").toFile()).start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor()).as(Files.exists(work.resolve("router-only.out"))
+                ? Files.readString(work.resolve("router-only.out")) : "").isZero();
+        try {
+            await().atMost(BOOT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                JsonNode routers = api.get("/api/routers", admin).json();
+                assertThat(routers).hasSize(2);
+                assertThat(routers).allSatisfy(r -> {
+                    assertThat(r.get("status").asText()).isEqualTo("up");
+                    assertThat(r.get("epoch").asLong()).isEqualTo(api.get("/api/routes", admin).json().get("epoch")
+                            .asLong());
+                });
+            });
+            assertThat(Client.once(routerPort, "GET", app, "/", null).body()).startsWith("testapp ");
+            dist.kill9(); // the controller (and the router in its JVM) is gone: the router-only one serves its last table
+            for (int i = 0; i < 20; i++) {
+                Client.Reply r = Client.once(routerPort, "GET", app, "/", null);
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body()).startsWith("testapp ");
+            }
+        } finally {
+            new ProcessBuilder(home.resolve("bin/stop").toString()).start().waitFor();
+            await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.allProcesses().noneMatch(h -> h.info()
+                    .arguments().map(a -> java.util.Arrays.asList(a).contains("-Dkaraf.home=" + home)).orElse(false)));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     private String hostUrl(String hostId) {
         return api.get("/api/hosts/" + hostId, admin).json().get("url").asText();
     }
