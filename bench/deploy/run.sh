@@ -8,7 +8,9 @@
 #      instances), TRIALS trials, median and max, split into detection and replacement; the daemon is restarted after
 #      each trial and its orphaned containers must be removed before the next.
 #
-#   bench/deploy/run.sh [RUNS=5] [TRIALS=5]
+#   (c) route propagation: a table change (a domain added) until every registered router answers for it, CHANGES
+#      times: p50/p99/max.
+#   bench/deploy/run.sh [RUNS=5] [TRIALS=5] [CHANGES=100]
 #
 # Needs the test environment (scripts/env.sh up 3) and, unless DOCKERERA_URL and DOCKERERA_TOKEN_FILE name a running
 # distribution (its hosts must be the environment's; it must be idle), the assembled distribution from
@@ -19,6 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 RUNS=${1:-5}
 TRIALS=${2:-5}
+CHANGES=${3:-100}
 export DOCKERERA_ENV=${DOCKERERA_ENV:-/tmp/dockerera-env}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 [ -f "$DOCKERERA_ENV/env.properties" ] || { echo "no test environment: run scripts/env.sh up 3 first" >&2; exit 1; }
@@ -50,6 +53,8 @@ if [ -z "$URL" ]; then
     setprop "$WORK/etc/org.apache.karaf.management.cfg" rmiRegistryPort "$(free_port)"
     setprop "$WORK/etc/org.apache.karaf.management.cfg" rmiServerPort "$(free_port)"
     setprop "$WORK/etc/org.dockerera.controller.cfg" autoRegisterLocal false
+    setprop "$WORK/etc/org.dockerera.router.builtin.cfg" listenHost 127.0.0.1
+    setprop "$WORK/etc/org.dockerera.router.builtin.cfg" port "$(free_port)"
     "$WORK/bin/start"
     URL=http://127.0.0.1:$HTTP
     TOKEN_FILE=$WORK/data/dockerera/admin.token
@@ -62,4 +67,4 @@ if [ -z "$URL" ]; then
 fi
 [ -n "$TOKEN_FILE" ] || { echo "DOCKERERA_TOKEN_FILE: a file holding an admin token" >&2; exit 1; }
 java -Dbench.probeMs="${BENCH_PROBE_MS:-50}" -cp "target/classes:$(cat target/cp.txt)" org.dockerera.bench.DeployBench \
-    "$URL" "$TOKEN_FILE" "$RUNS" "$TRIALS" $CFG
+    "$URL" "$TOKEN_FILE" "$RUNS" "$TRIALS" "$CHANGES" $CFG

@@ -77,3 +77,7 @@ for mode in keepalive close; do
     printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {printf "router/nginx req/s   min %s  median %s  max %s\n", a[1], a[int((NR+1)/2)], a[NR]}'
     printf '%s\n' "${p99r[@]}" | sort -n | awk '{a[NR]=$1} END {printf "router/nginx p99     min %s  median %s  max %s\n", a[1], a[int((NR+1)/2)], a[NR]}'
 done
+
+echo; echo "== memory =="
+java -Xms64m -Xmx512m -Dio.netty.leakDetection.level=disabled -cp "target/classes:$(cat target/cp.txt)" \
+    org.dockerera.router.builtin.internal.RouterMemoryMain 1000 3
