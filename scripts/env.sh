@@ -24,7 +24,7 @@ up() {
     for ((i = 2; i <= n + 1; i++)); do plain+=("$i"); done
     for i in "${plain[@]}"; do [ "$i" != "$TLS_HOST" ] || die "host $i would be both plain and TLS: use at most $((TLS_HOST - 2)) hosts or set DOCKERERA_TLS_HOST"; done
 
-    ensure_packages docker.io docker-registry busybox-static gcc libc6-dev openssl curl iproute2 iptables redis-server
+    ensure_packages docker.io docker-registry busybox-static gcc libc6-dev openssl curl iproute2 iptables redis-server haproxy
     mkdir -p "$DOCKERERA_ENV"
     rm -f "$PROPS" # written again only once everything is up
 

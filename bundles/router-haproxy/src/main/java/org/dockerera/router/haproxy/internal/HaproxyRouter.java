@@ -180,6 +180,7 @@ public class HaproxyRouter implements RouterBackend {
     }
 
     private void writeMaps(Layout.Plan plan) throws IOException {
+        Files.writeString(dir.resolve("503.http"), Layout.unavailablePage(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("exact.map"), Layout.mapFile(plan.exact(), false), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("wild.map"), Layout.mapFile(plan.wild(), true), StandardCharsets.UTF_8);
     }

@@ -205,9 +205,9 @@ final class Layout {
             List<String> servers = plan.serversBySlot().getOrDefault(be, List.of());
             c.append("backend ").append(be).append("  # ").append(app).append('\n')
                     .append("    balance roundrobin\n")
-                    .append("    http-request return status 503 content-type text/plain lf-string \"503 Service "
-                            + "Unavailable: the app of %[var(txn.host)] has no instance available right now.\" if { nbsrv(")
-                    .append(be).append(") eq 0 }\n");
+                    // HAProxy's own 503 when no server is usable (an "if nbsrv eq 0" rule also fires in the old
+                    // worker during a seamless reload, whose stopped backends count no server)
+                    .append("    errorfile 503 ").append(dir).append("/503.http\n");
             for (int i = 0; i < plan.pool().serverSlots(); i++) {
                 c.append("    server s").append(i + 1).append(' ');
                 if (i < servers.size() && servers.get(i) != null) {
@@ -218,6 +218,13 @@ final class Layout {
             }
         }
         return c.toString();
+    }
+
+    /** The body HAProxy answers when an app has no usable server. */
+    static String unavailablePage() {
+        String body = "503 Service Unavailable: this app has no instance available right now.\n";
+        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body;
     }
 
     /** The exact.map / wild.map file text (wildcards longest suffix first). */
