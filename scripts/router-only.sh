@@ -48,5 +48,7 @@ set_prop org.ops4j.pax.web.cfg org.osgi.service.http.port "$HTTP_PORT"
 set_prop org.apache.karaf.management.cfg rmiRegistryPort "$((SSH_PORT + 1000))"
 set_prop org.apache.karaf.management.cfg rmiServerPort "$((SSH_PORT + 2000))"
 [ -n "${ROUTER_LISTEN:-}" ] && set_prop org.dockerera.router.builtin.cfg listenHost "$ROUTER_LISTEN"
+# HTTPS (8443 unless ROUTER_HTTPS_PORT says otherwise; -1: none): another port when it shares a machine
+set_prop org.dockerera.router.builtin.cfg httpsPort "${ROUTER_HTTPS_PORT:-8443}"
 "$DIR/bin/start"
 say "router-only dockerera starting in $DIR: router on port $ROUTER_PORT, fed by $URL (log: $DIR/data/log/karaf.log)"

@@ -46,6 +46,8 @@ public final class Distribution implements AutoCloseable {
         d.routerPort = freePort();
         d.setProperty("etc/org.dockerera.router.builtin.cfg", "listenHost", "127.0.0.1");
         d.setProperty("etc/org.dockerera.router.builtin.cfg", "port", String.valueOf(d.routerPort));
+        d.routerHttpsPort = freePort();
+        d.setProperty("etc/org.dockerera.router.builtin.cfg", "httpsPort", String.valueOf(d.routerHttpsPort));
         d.setProperty("etc/org.dockerera.controller.cfg", "heartbeatIntervalMs", "1000");
         d.setProperty("etc/org.dockerera.controller.cfg", "downAfterMs", "4000");
         // offline: every bundle must come from the distribution's own system repository
@@ -58,6 +60,12 @@ public final class Distribution implements AutoCloseable {
     }
 
     private int routerPort;
+    private int routerHttpsPort;
+
+    /** The built-in router's HTTPS port. */
+    public int routerHttpsPort() {
+        return routerHttpsPort;
+    }
 
     /** Where the distribution's built-in router listens (127.0.0.1). */
     public int routerPort() {

@@ -210,11 +210,12 @@ class RouterIT {
         Files.writeString(tokenFile, token.json().get("token").asText());
         int routerPort = freePort();
         Path home = work.resolve("router-only");
-        Process p = new ProcessBuilder("bash", Path.of(System.getProperty("dockerera.scripts", "../scripts"),
+        ProcessBuilder pb = new ProcessBuilder("bash", Path.of(System.getProperty("dockerera.scripts", "../scripts"),
                 "router-only.sh").toString(), home.toString(), dist.baseUrl(), tokenFile.toString(),
                 String.valueOf(routerPort), String.valueOf(freePort()), String.valueOf(freePort()),
-                Path.of(System.getProperty("dockerera.distribution", "target/dist")).toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("router-only.out").toFile()).start();
+                Path.of(System.getProperty("dockerera.distribution", "target/dist")).toAbsolutePath().toString());
+        pb.environment().put("ROUTER_HTTPS_PORT", String.valueOf(freePort()));
+        Process p = pb.redirectErrorStream(true).redirectOutput(work.resolve("router-only.out").toFile()).start();
         p.getOutputStream().close();
         assertThat(p.waitFor()).as(Files.exists(work.resolve("router-only.out"))
                 ? Files.readString(work.resolve("router-only.out")) : "").isZero();

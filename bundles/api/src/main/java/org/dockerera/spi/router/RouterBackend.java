@@ -25,6 +25,20 @@ public interface RouterBackend {
      */
     void apply(RouteTable table);
 
+    /**
+     * As {@link #apply(RouteTable)}, with the certificates of the table's TLS routes ({@link Route#tls()} not null)
+     * by host name. A backend that terminates TLS serves them (a host whose certificate is missing gets none); the
+     * default ignores them.
+     */
+    default void apply(RouteTable table, Map<String, TlsCertificate> certificates) {
+        apply(table);
+    }
+
+    /** Whether this backend serves HTTPS with the certificates it is given (then the agent fetches them). */
+    default boolean terminatesTls() {
+        return false;
+    }
+
     /** The epoch of the table being served, 0 before the first. */
     long servedEpoch();
 

@@ -4,7 +4,7 @@
  * tables and acknowledges the epochs it serves.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package org.dockerera.spi.router;
 
 import org.osgi.annotation.bundle.Export;

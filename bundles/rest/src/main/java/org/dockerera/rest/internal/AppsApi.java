@@ -2,17 +2,18 @@ package org.dockerera.rest.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.dockerera.api.App;
 import org.dockerera.api.AppService.AppUpdate;
 import org.dockerera.api.AppSpec;
 import org.dockerera.api.Deploy;
 import org.dockerera.api.DeployRequest;
+import org.dockerera.api.DeployService;
 import org.dockerera.api.DeployStatus;
 import org.dockerera.api.DockereraException;
 import org.dockerera.api.Instance;
@@ -21,7 +22,6 @@ import org.dockerera.api.RouteService;
 import org.dockerera.api.RouterService;
 import org.dockerera.api.events.Event;
 import org.dockerera.api.events.EventBus;
-import org.dockerera.api.events.EventTypes;
 import org.dockerera.spi.router.RouteTable;
 
 /**
@@ -29,6 +29,11 @@ import org.dockerera.spi.router.RouteTable;
  * part of {@code /api}. Changes that alter running containers answer {@code 202} with the {@link Deploy} to follow.
  */
 final class AppsApi {
+    /**
+     * How long the stream of a deploy that reads as finished waits for its final event (the controller publishes it
+     * just after marking the deploy finished) before it ends without it.
+     */
+    static final Duration FINAL_EVENT_GRACE = Duration.ofSeconds(5);
     private final Services services;
     private final Json json;
     private final EventStreams streams;
@@ -76,6 +81,10 @@ final class AppsApi {
                     if (b.instances() == null) {
                         throw ApiProblem.invalid("field 'instances' is required", "instances");
                     }
+                    if (b.instances() < 0) {
+                        throw DockereraException.invalid("invalid-instances", "instances must be 0 or more (0 stops "
+                                + "the app), got " + b.instances());
+                    }
                     return accepted(services.deploys().scale(ex.path("app"), b.instances(), actor(ex)));
                 })
                 .add("POST", "/api/apps/{app}/restart", Access.DEPLOY, ex -> accepted(services.deploys().restart(
@@ -99,6 +108,34 @@ final class AppsApi {
                 })
                 .add("DELETE", "/api/apps/{app}/domains/{domain}", Access.DEPLOY, ex -> Reply.ok(
                         services.domains().remove(ex.path("app"), ex.path("domain"))))
+
+                .add("GET", "/api/apps/{app}/certs", Access.READ, ex -> Reply.ok(services.certificates().list(
+                        ex.path("app"))))
+                .add("PUT", "/api/apps/{app}/domains/{domain}/cert", Access.DEPLOY, ex -> {
+                    CertBody b = ex.body(CertBody.class);
+                    if (b.cert() == null || b.key() == null) {
+                        throw ApiProblem.invalid("fields 'cert' and 'key' (PEM text) are required",
+                                b.cert() == null ? "cert" : "key");
+                    }
+                    return Reply.ok(services.certificates().put(ex.path("app"), ex.path("domain"), b.cert(),
+                            b.key()));
+                })
+                .add("DELETE", "/api/apps/{app}/domains/{domain}/cert", Access.DEPLOY, ex -> {
+                    services.certificates().remove(ex.path("app"), ex.path("domain"));
+                    return Reply.noContent();
+                })
+                .add("GET", "/api/apps/{app}/https", Access.READ, ex -> Reply.ok(new HttpsBody(
+                        services.certificates().httpsRedirect(ex.path("app")))))
+                .add("PUT", "/api/apps/{app}/https", Access.DEPLOY, ex -> {
+                    HttpsBody b = ex.body(HttpsBody.class);
+                    if (b.redirect() == null) {
+                        throw ApiProblem.invalid("field 'redirect' (true or false) is required", "redirect");
+                    }
+                    return Reply.ok(new HttpsBody(services.certificates().setHttpsRedirect(ex.path("app"),
+                            b.redirect())));
+                })
+                .add("GET", "/api/certs/{host}", Access.ROUTER, ex -> Reply.ok(services.certificates().material(
+                        ex.path("host"))))
 
                 .add("GET", "/api/routes", Access.READ_OR_ROUTER, ex -> Reply.ok(services.routes().table()))
                 .add("GET", "/api/routes/stream", Access.READ_OR_ROUTER, this::routeStream)
@@ -137,6 +174,16 @@ final class AppsApi {
     }
 
     record SecretValue(String value, Boolean secret) {
+    }
+
+    record CertBody(String cert, String key) {
+        @Override
+        public String toString() {
+            return "CertBody[cert=" + (cert != null) + ", key=***]";
+        }
+    }
+
+    record HttpsBody(Boolean redirect) {
     }
 
     record DomainBody(String domain) {
@@ -232,64 +279,50 @@ final class AppsApi {
 
     /**
      * One deploy's events: SSE (stored events first, then live ones, ending after {@code deploy.succeeded} or
-     * {@code deploy.failed}), or the stored ones as a JSON array for {@code Accept: application/json}.
+     * {@code deploy.failed}), or the stored ones as a JSON array for {@code Accept: application/json}. Everything that
+     * can fail (404, 503) happens before the response becomes a stream, so it is still a problem+json answer.
      */
     private Reply deployEvents(Exchange ex) throws IOException {
         String id = ex.path("id");
-        Deploy deploy = services.deploys().get(id);
-        String accept = ex.request().getHeader("Accept");
-        if (accept != null && accept.contains("application/json") && !accept.contains("text/event-stream")) {
-            return Reply.ok(services.deploys().events(id));
+        DeployService deploys = services.deploys();
+        deploys.get(id);
+        if (wantsJson(ex)) {
+            return Reply.ok(deploys.events(id));
         }
         EventBus bus = services.events();
-        return streams.open(ex, sink -> {
-            // subscribe first and buffer, then send what is stored, then the buffered ones not yet sent
-            Set<String> sent = new HashSet<>();
-            Object lock = new Object();
-            java.util.List<Event> buffered = new java.util.ArrayList<>();
-            boolean[] replayed = {false};
-            EventBus.Subscription sub = bus.subscribe(e -> {
-                if (!id.equals(e.deployId())) {
-                    return;
+        if ("HEAD".equals(ex.method())) {
+            return streams.open(ex, sink -> () -> { });
+        }
+        // subscribe first, then read what is stored: an event published in between is buffered, not lost
+        DeployEventFeed feed = new DeployEventFeed(id, json);
+        EventBus.Subscription sub = bus.subscribe(feed);
+        try {
+            List<Event> stored = deploys.events(id);
+            boolean finished = finished(deploys.get(id));
+            return streams.open(ex, sink -> {
+                if (feed.start(sink, stored, finished)) {
+                    streams.later(FINAL_EVENT_GRACE, feed::giveUp);
                 }
-                synchronized (lock) {
-                    if (!replayed[0]) {
-                        buffered.add(e);
-                        return;
-                    }
-                    emit(sink, e, sent);
-                }
+                return sub::close;
             });
-            synchronized (lock) {
-                for (Event e : services.deploys().events(id)) {
-                    emit(sink, e, sent);
-                }
-                for (Event e : buffered) {
-                    emit(sink, e, sent);
-                }
-                replayed[0] = true;
-                DeployStatus s = services.deploys().get(id).status();
-                if (s == DeployStatus.SUCCEEDED || s == DeployStatus.FAILED || deploy.finished() != null) {
-                    sink.end();
-                }
-            }
-            return sub::close;
-        });
+        } catch (IOException | RuntimeException e) {
+            sub.close();
+            throw e;
+        }
     }
 
-    private void emit(EventStreams.Sink sink, Event e, Set<String> sent) {
-        String key = e.type() + "|" + e.time() + "|" + e.instance() + "|" + e.message();
-        if (!sent.add(key)) {
-            return;
+    private static boolean finished(Deploy d) {
+        return d.status() == DeployStatus.SUCCEEDED || d.status() == DeployStatus.FAILED || d.finished() != null;
+    }
+
+    /** {@code Accept: application/json} without {@code text/event-stream}: the client wants a plain answer. */
+    private static boolean wantsJson(Exchange ex) {
+        String accept = ex.request().getHeader("Accept");
+        if (accept == null) {
+            return false;
         }
-        try {
-            sink.send(SseFrames.event(e.type(), json.writeString(e)));
-        } catch (IOException ex) {
-            return;
-        }
-        if (EventTypes.DEPLOY_SUCCEEDED.equals(e.type()) || EventTypes.DEPLOY_FAILED.equals(e.type())) {
-            sink.end();
-        }
+        String a = accept.toLowerCase(Locale.ROOT);
+        return a.contains("application/json") && !a.contains("text/event-stream");
     }
 
     /**

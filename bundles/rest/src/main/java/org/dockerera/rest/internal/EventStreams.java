@@ -2,11 +2,13 @@ package org.dockerera.rest.internal;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,11 +79,14 @@ final class EventStreams implements AutoCloseable {
         });
     }
 
-    /** Starts streaming what {@code source} sends to this request's client. */
+    /** Starts streaming what {@code source} sends to this request's client; a {@code HEAD} answers 200 and opens none. */
     Reply open(Exchange ex, Source source) throws IOException {
         HttpServletResponse resp = ex.response();
         resp.setStatus(200);
         resp.setContentType("text/event-stream;charset=utf-8");
+        if ("HEAD".equals(ex.method())) {
+            return new Reply(200, null, Map.of());
+        }
         resp.setHeader("Cache-Control", "no-cache, no-store");
         resp.setHeader("X-Accel-Buffering", "no");
         AsyncContext ctx = ex.request().startAsync();
@@ -96,6 +101,15 @@ final class EventStreams implements AutoCloseable {
         }
         resp.getOutputStream().setWriteListener(s);
         return Reply.ASYNC;
+    }
+
+    /** Runs {@code task} once after {@code delay} on the streams' timer thread (it must not block). */
+    void later(Duration delay, Runnable task) {
+        try {
+            timer.schedule(task, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("streams are closed; not scheduled", e);
+        }
     }
 
     int openCount() {

@@ -1,5 +1,6 @@
 package org.dockerera.rest.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -91,7 +92,7 @@ final class Exchange {
             throw ApiProblem.badRequest("missing-body", "this request needs a JSON object body");
         }
         T value = json.read(bytes, type);
-        if (value == null) {
+        if (value == null || value instanceof JsonNode n && n.isNull()) {
             throw ApiProblem.badRequest("missing-body", "this request needs a JSON object body, not null");
         }
         return value;

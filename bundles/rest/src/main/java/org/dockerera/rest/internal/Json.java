@@ -89,32 +89,51 @@ final class Json {
             return mapper.treeToValue(tree, type);
         } catch (StreamReadException e) {
             throw malformed(e.getOriginalMessage(), e.getLocation());
-        } catch (ValueInstantiationException e) {
-            if (e.getCause() instanceof DockereraException de) {
+        } catch (JsonMappingException e) {
+            // a model constructor refused a value (AppSpec's name, DeployRequest's instances, a nested HealthCheck):
+            // its own status and slug, whatever Jackson wrapped it in
+            DockereraException de = domainCause(e);
+            if (de != null) {
                 throw de;
             }
-            String field = path(e);
-            throw ApiProblem.invalid(at(field) + "invalid value: " + rootMessage(e), field);
-        } catch (UnrecognizedPropertyException e) {
-            String field = path(e);
-            String known = known(e.getKnownPropertyIds());
-            throw ApiProblem.invalid("unknown field '" + field + "'" + (known.isEmpty() ? "" : " (known fields: " + known + ")"), field);
-        } catch (InvalidNullException e) {
-            String field = path(e);
-            throw ApiProblem.invalid(at(field) + "must not be null", field);
-        } catch (MismatchedInputException e) {
-            String field = path(e);
-            String expected = describe(e.getTargetType());
-            if (field.isEmpty()) {
-                throw ApiProblem.invalid("the request body must be " + expected, null);
-            }
-            throw ApiProblem.invalid("field '" + field + "' has the wrong type: expected " + expected, field);
-        } catch (JsonMappingException e) {
-            String field = path(e);
-            throw ApiProblem.invalid(at(field) + e.getOriginalMessage(), field.isEmpty() ? null : field);
+            throw mapping(e);
         } catch (IOException e) {
             throw ApiProblem.badRequest("malformed-json", "could not read the request body: " + e.getMessage());
         }
+    }
+
+    /** The {@link DockereraException} in {@code e}'s cause chain, or null. */
+    static DockereraException domainCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DockereraException de) {
+                return de;
+            }
+        }
+        return null;
+    }
+
+    /** 422 {@code invalid-request} naming the field, for a body that is JSON but does not bind. */
+    private static ApiProblem mapping(JsonMappingException e) {
+        String field = path(e);
+        if (e instanceof ValueInstantiationException) {
+            return ApiProblem.invalid(at(field) + "invalid value: " + rootMessage(e), field);
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = known(u.getKnownPropertyIds());
+            return ApiProblem.invalid("unknown field '" + field + "'"
+                    + (known.isEmpty() ? "" : " (known fields: " + known + ")"), field);
+        }
+        if (e instanceof InvalidNullException) {
+            return ApiProblem.invalid(at(field) + "must not be null", field);
+        }
+        if (e instanceof MismatchedInputException m) {
+            String expected = describe(m.getTargetType());
+            if (field.isEmpty()) {
+                return ApiProblem.invalid("the request body must be " + expected, null);
+            }
+            return ApiProblem.invalid("field '" + field + "' has the wrong type: expected " + expected, field);
+        }
+        return ApiProblem.invalid(at(field) + e.getOriginalMessage(), field.isEmpty() ? null : field);
     }
 
     private static ApiProblem malformed(String message, JsonLocation location) {

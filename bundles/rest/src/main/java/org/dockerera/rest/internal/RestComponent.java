@@ -75,6 +75,10 @@ public class RestComponent extends ApiServlet implements Services {
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile org.dockerera.api.DomainService domainService;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.CertificateService certificateService;
+
     private transient volatile EventBus eventBus;
     private transient volatile RestApi restApi;
 
@@ -163,6 +167,11 @@ public class RestComponent extends ApiServlet implements Services {
     @Override
     public org.dockerera.api.DomainService domains() {
         return Services.require(domainService, "domain service");
+    }
+
+    @Override
+    public org.dockerera.api.CertificateService certificates() {
+        return Services.require(certificateService, "certificate service");
     }
 
     @Override

@@ -32,6 +32,8 @@ interface Services {
 
     org.dockerera.api.DomainService domains();
 
+    org.dockerera.api.CertificateService certificates();
+
     /** Returns {@code service}, or throws 503 {@code service-unavailable} naming it when it is null. */
     static <T> T require(T service, String what) {
         if (service == null) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.dockerera.api.TokenScope;
 import org.junit.jupiter.api.AfterAll;
@@ -66,13 +68,142 @@ class AuthorizationTest {
         assertThat(res.json().path("status").asInt()).isEqualTo(401);
     }
 
+    static final String ALL = "admin deploy read router";
+    static final String READERS = "admin deploy read";
+    static final String DEPLOYERS = "admin deploy";
+    static final String ADMINS = "admin";
+
+    /**
+     * Which scopes may call each protected route, written out here independently of {@link Access} so that a route
+     * registered with the wrong access (or a new route nobody decided about) fails a test.
+     */
+    static final Map<String, String> WHO_MAY = Map.ofEntries(
+            Map.entry("GET /api/session", ALL),
+            Map.entry("DELETE /api/session", ALL),
+            Map.entry("GET /api/hosts", READERS),
+            Map.entry("POST /api/hosts", ADMINS),
+            Map.entry("GET /api/hosts/{id}", READERS),
+            Map.entry("DELETE /api/hosts/{id}", ADMINS),
+            Map.entry("POST /api/hosts/{id}/cordon", ADMINS),
+            Map.entry("POST /api/hosts/{id}/uncordon", ADMINS),
+            Map.entry("POST /api/hosts/{id}/drain", ADMINS),
+            Map.entry("GET /api/registries", READERS),
+            Map.entry("POST /api/registries", ADMINS),
+            Map.entry("GET /api/registries/{id}", READERS),
+            Map.entry("DELETE /api/registries/{id}", ADMINS),
+            Map.entry("GET /api/tokens", ADMINS),
+            Map.entry("POST /api/tokens", ADMINS),
+            Map.entry("DELETE /api/tokens/{id}", ADMINS),
+            Map.entry("GET /api/info", READERS),
+            Map.entry("GET /api/events", READERS),
+            Map.entry("GET /api/apps", READERS),
+            Map.entry("POST /api/apps", DEPLOYERS),
+            Map.entry("GET /api/apps/{app}", READERS),
+            Map.entry("PATCH /api/apps/{app}", DEPLOYERS),
+            Map.entry("DELETE /api/apps/{app}", DEPLOYERS),
+            Map.entry("GET /api/apps/{app}/env", READERS),
+            Map.entry("PATCH /api/apps/{app}/env", DEPLOYERS),
+            Map.entry("PUT /api/apps/{app}/env/{key}", DEPLOYERS),
+            Map.entry("DELETE /api/apps/{app}/env/{key}", DEPLOYERS),
+            Map.entry("POST /api/apps/{app}/deploys", DEPLOYERS),
+            Map.entry("GET /api/apps/{app}/deploys", READERS),
+            Map.entry("GET /api/deploys/{id}", READERS),
+            Map.entry("GET /api/deploys/{id}/events", READERS),
+            Map.entry("GET /api/apps/{app}/releases", READERS),
+            Map.entry("GET /api/apps/{app}/releases/{version}", READERS),
+            Map.entry("POST /api/apps/{app}/rollback", DEPLOYERS),
+            Map.entry("PUT /api/apps/{app}/scale", DEPLOYERS),
+            Map.entry("POST /api/apps/{app}/restart", DEPLOYERS),
+            Map.entry("GET /api/apps/{app}/instances", READERS),
+            Map.entry("GET /api/apps/{app}/domains", READERS),
+            Map.entry("POST /api/apps/{app}/domains", DEPLOYERS),
+            Map.entry("DELETE /api/apps/{app}/domains/{domain}", DEPLOYERS),
+            Map.entry("GET /api/apps/{app}/certs", READERS),
+            Map.entry("PUT /api/apps/{app}/domains/{domain}/cert", DEPLOYERS),
+            Map.entry("DELETE /api/apps/{app}/domains/{domain}/cert", DEPLOYERS),
+            Map.entry("GET /api/apps/{app}/https", READERS),
+            Map.entry("PUT /api/apps/{app}/https", DEPLOYERS),
+            Map.entry("GET /api/certs/{host}", "admin router"),
+            Map.entry("GET /api/routes", ALL),
+            Map.entry("GET /api/routes/stream", ALL),
+            Map.entry("GET /api/routers", READERS),
+            Map.entry("POST /api/routers", "admin router"),
+            Map.entry("GET /api/routers/{id}", READERS),
+            Map.entry("POST /api/routers/{id}/ack", "admin router"),
+            Map.entry("GET /api/routers/{id}/stats", READERS),
+            Map.entry("DELETE /api/routers/{id}", "admin router"));
+
+    /** Streams that a permitted GET would open: they are probed with HEAD, which answers without streaming. */
+    static final Set<String> STREAMS = Set.of("GET /api/events", "GET /api/routes/stream");
+
+    static final Map<String, String> SECRETS = Map.of("admin", ApiServer.ADMIN, "deploy", ApiServer.DEPLOY,
+            "read", ApiServer.READ, "router", ApiServer.ROUTER);
+
     @Test
-    void routeTableCoversTheDocumentedEndpoints() {
-        assertThat(protectedRoutes()).extracting(r -> r.method() + " " + r.template()).contains(
-                "GET /api/hosts", "POST /api/hosts", "GET /api/hosts/{id}", "DELETE /api/hosts/{id}",
-                "GET /api/registries", "POST /api/registries", "DELETE /api/registries/{id}",
-                "GET /api/tokens", "POST /api/tokens", "DELETE /api/tokens/{id}",
-                "GET /api/info", "GET /api/events", "GET /api/session", "DELETE /api/session");
+    void everyProtectedRouteHasItsScopesWrittenDown() {
+        assertThat(protectedRoutes()).extracting(r -> r.method() + " " + r.template())
+                .containsExactlyInAnyOrderElementsOf(WHO_MAY.keySet());
+    }
+
+    static Stream<Arguments> everyProtectedRouteWithEveryScope() {
+        List<Arguments> out = new ArrayList<>();
+        for (Router.Route r : protectedRoutes()) {
+            String route = r.method() + " " + r.template();
+            for (String scope : List.of("admin", "deploy", "read", "router")) {
+                out.add(Arguments.of(route, scope, List.of(WHO_MAY.getOrDefault(route, "").split(" "))
+                        .contains(scope)));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} with a {1} token: allowed={2}")
+    @MethodSource("everyProtectedRouteWithEveryScope")
+    void eachScopeMayCallExactlyItsRoutes(String route, String scope, boolean allowed) {
+        String method = route.substring(0, route.indexOf(' '));
+        String path = route.substring(route.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "x1");
+        if (allowed && STREAMS.contains(route)) {
+            method = "HEAD";
+        }
+        ApiServer.Call call = server.call(method, path).bearer(SECRETS.get(scope));
+        if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("DELETE")) {
+            call.json("{}");
+        }
+
+        ApiServer.Res res = call.send();
+
+        if (allowed) {
+            assertThat(res.status).as(res.toString()).isNotIn(401, 403, 500);
+        } else {
+            assertThat(res.status).as(res.toString()).isEqualTo(403);
+            assertThat(res.problemType()).isEqualTo("/problems/forbidden");
+            assertThat(res.json().path("detail").asText()).contains("a " + scope + " token may not");
+        }
+    }
+
+    @Test
+    void aReadTokenMayFollowDeploysButNotStartThem() {
+        FakeApps apps = server.services.apps;
+        int before = apps.calls.size();
+        for (String path : List.of("/api/apps/x1/deploys", "/api/apps/x1/rollback", "/api/apps/x1/restart")) {
+            assertThat(server.post(path, ApiServer.READ, "{\"image\":\"a/b:1\"}").status).as(path).isEqualTo(403);
+        }
+        assertThat(server.call("PUT", "/api/apps/x1/scale").bearer(ApiServer.READ).json("{\"instances\":1}").send()
+                .status).isEqualTo(403);
+        assertThat(server.call("PATCH", "/api/apps/x1/env").bearer(ApiServer.READ).json("{\"A\":\"b\"}").send()
+                .status).isEqualTo(403);
+        assertThat(apps.calls).hasSize(before);
+        assertThat(server.get("/api/apps", ApiServer.READ).status).isEqualTo(200);
+    }
+
+    @Test
+    void aDeployTokenMayNotCordonUncordonOrDrainHosts() {
+        for (String verb : List.of("cordon", "uncordon", "drain")) {
+            ApiServer.Res res = server.post("/api/hosts/h1/" + verb, ApiServer.DEPLOY, null);
+            assertThat(res.status).as(verb).isEqualTo(403);
+            assertThat(res.json().path("detail").asText()).contains("admin token");
+        }
+        assertThat(server.services.hosts.maintenance).isEmpty();
     }
 
     @Test

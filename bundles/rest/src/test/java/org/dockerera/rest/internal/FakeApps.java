@@ -32,6 +32,8 @@ final class FakeApps implements AppService {
     final Map<String, List<Event>> deployEvents = new ConcurrentHashMap<>();
     /** What was asked, in order: {@code deploy app image instances by}, {@code explain …}, {@code scale …}. */
     final List<String> calls = new CopyOnWriteArrayList<>();
+    /** Runs inside {@link DeployService#events} before it answers: a test publishes "meanwhile" from here. */
+    volatile Runnable whileReadingEvents = () -> { };
     private final Fakes.FakeEventBus bus;
 
     FakeApps(Fakes.FakeEventBus bus) {
@@ -53,16 +55,43 @@ final class FakeApps implements AppService {
         return d;
     }
 
-    /** Ends a deploy and publishes its terminal event (as the engine does). */
+    /** Marks an app as deployed once (release 2 active): from then on env and settings changes roll out. */
+    App deployed(String name) {
+        App a = require(name);
+        App d = new App(a.name(), a.instances(), a.type(), a.port(), a.command(), a.health(), a.resources(),
+                a.restartPolicy(), a.drainTimeoutMs(), a.stopTimeoutMs(), a.constraints(), 2, "127.0.0.1:5000/web:v2",
+                a.created(), a.updated());
+        apps.put(name, d);
+        return d;
+    }
+
+    /** A deploy for a change to running containers, or null (recorded only) before the app's first deploy. */
+    private Deploy rollout(String app, String kind) {
+        return require(app).activeRelease() == null ? null : newDeploy(app, kind, null);
+    }
+
+    /** Stores an event of a deploy and publishes it (as the engine does: stored first). */
+    void record(Event e) {
+        deployEvents.computeIfAbsent(e.deployId(), k -> new CopyOnWriteArrayList<>()).add(e);
+        bus.publish(e);
+    }
+
+    /**
+     * Ends a deploy as the engine does: marks it finished, then stores and publishes its terminal event.
+     */
     void finish(String id, boolean ok) {
+        Deploy done = markFinished(id, ok);
+        record(new Event(ok ? "deploy.succeeded" : "deploy.failed", done.finished(), done.app(), null, done.release(),
+                id, done.message()));
+    }
+
+    /** The engine's first step alone: the deploy reads as finished, its terminal event is not out yet. */
+    Deploy markFinished(String id, boolean ok) {
         Deploy d = deploys.get(id);
         Deploy done = new Deploy(d.id(), d.app(), d.kind(), ok ? DeployStatus.SUCCEEDED : DeployStatus.FAILED,
                 d.release(), ok ? "done" : "broken", d.created(), Instant.now());
         deploys.put(id, done);
-        Event e = new Event(ok ? "deploy.succeeded" : "deploy.failed", Instant.now(), d.app(), null, d.release(), id,
-                done.message());
-        deployEvents.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(e);
-        bus.publish(e);
+        return done;
     }
 
     // ---- AppService ----
@@ -96,7 +125,10 @@ final class FakeApps implements AppService {
         App a = require(name).patch(patch, Fakes.T0);
         apps.put(name, a);
         calls.add("patch " + name + " by " + actor);
-        return new AppUpdate(a, patch.instances() != null ? newDeploy(name, "scale", null) : null);
+        boolean containersChange = patch.instances() != null || patch.port() != null || patch.command() != null
+                || patch.type() != null || patch.resources() != null || patch.health() != null
+                || patch.restartPolicy() != null || patch.stopTimeoutMs() != null;
+        return new AppUpdate(a, containersChange ? rollout(name, patch.instances() != null ? "scale" : "config") : null);
     }
 
     @Override
@@ -125,7 +157,7 @@ final class FakeApps implements AppService {
             }
         });
         calls.add("env " + app + " " + new TreeMap<>(nullSafe(changes)) + " by " + actor);
-        return new AppUpdate(require(app), newDeploy(app, "env", null));
+        return new AppUpdate(require(app), rollout(app, "env"));
     }
 
     private static Map<String, String> nullSafe(Map<String, String> m) {
@@ -139,7 +171,7 @@ final class FakeApps implements AppService {
         require(app);
         env.computeIfAbsent(app, k -> new ConcurrentHashMap<>()).put(key, new EnvVar(key, value, secret));
         calls.add("setenv " + app + " " + key + " secret=" + secret + " by " + actor);
-        return new AppUpdate(require(app), null);
+        return new AppUpdate(require(app), rollout(app, "env"));
     }
 
     @Override
@@ -190,9 +222,6 @@ final class FakeApps implements AppService {
 
         @Override
         public Deploy scale(String app, int instances, String actor) {
-            if (instances < 0) {
-                throw DockereraException.invalid("invalid-instances", "instances must be 0 or more, got " + instances);
-            }
             require(app);
             calls.add("scale " + app + " " + instances + " by " + actor);
             return newDeploy(app, "scale", null);
@@ -223,6 +252,7 @@ final class FakeApps implements AppService {
         @Override
         public List<Event> events(String deployId) {
             this.get(deployId);
+            whileReadingEvents.run();
             return List.copyOf(deployEvents.getOrDefault(deployId, List.of()));
         }
     };

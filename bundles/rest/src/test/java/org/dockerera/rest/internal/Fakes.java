@@ -45,8 +45,12 @@ final class Fakes {
                 "docker", Map.of("hosts", 1, "apps", 0));
         volatile FakeEventBus events = new FakeEventBus();
         volatile FakeApps apps = new FakeApps(events);
+        /** The deploy side of {@link #apps}, a field of its own so a test can make it missing alone. */
+        volatile org.dockerera.api.DeployService deploys = apps.deployService;
         volatile FakeRoutes routes = new FakeRoutes();
         volatile FakeDomains domains = new FakeDomains();
+        /** No certificate service unless a test sets one: its routes answer 503. */
+        volatile org.dockerera.api.CertificateService certificates;
 
         @Override
         public org.dockerera.api.AppService apps() {
@@ -55,7 +59,7 @@ final class Fakes {
 
         @Override
         public org.dockerera.api.DeployService deploys() {
-            return Services.require(apps, "deploy service").deployService;
+            return Services.require(deploys, "deploy service");
         }
 
         @Override
@@ -71,6 +75,11 @@ final class Fakes {
         @Override
         public org.dockerera.api.DomainService domains() {
             return Services.require(domains, "domain service");
+        }
+
+        @Override
+        public org.dockerera.api.CertificateService certificates() {
+            return Services.require(certificates, "certificate service");
         }
 
         @Override
@@ -142,24 +151,34 @@ final class Fakes {
             removed.add(idOrUrl + " force=" + force);
         }
 
+        /** Cordon, uncordon and drain calls, in order: {@code cordon h1}. */
         final List<String> maintenance = new CopyOnWriteArrayList<>();
 
         @Override
         public Host cordon(String idOrUrl) {
             maintenance.add("cordon " + idOrUrl);
-            return get(idOrUrl);
+            return mark(idOrUrl, false, false);
         }
 
         @Override
         public Host uncordon(String idOrUrl) {
             maintenance.add("uncordon " + idOrUrl);
-            return get(idOrUrl);
+            return mark(idOrUrl, true, false);
         }
 
         @Override
         public Host drain(String idOrUrl) {
             maintenance.add("drain " + idOrUrl);
-            return get(idOrUrl);
+            return mark(idOrUrl, false, true);
+        }
+
+        private Host mark(String idOrUrl, boolean schedulable, boolean draining) {
+            Host h = get(idOrUrl);
+            Host marked = new Host(h.id(), h.url(), h.status(), h.labels(), h.engineId(), h.name(), h.version(),
+                    h.cpus(), h.memoryBytes(), h.containers(), h.lastSeen(), h.tls(), h.capacity(), h.error(),
+                    schedulable, draining);
+            hosts.put(h.id(), marked);
+            return marked;
         }
 
         private void fail() {
@@ -190,7 +209,7 @@ final class Fakes {
 
         @Override
         public void remove(String idOrServer) {
-            if (registries.removeIf(r -> r.id().equals(idOrServer) || r.server().equals(idOrServer))) {
+            if (registries.removeIf(r -> r.id().equals(idOrServer) || idOrServer.equals(r.server()))) {
                 removed.add(idOrServer);
                 return;
             }

@@ -104,12 +104,11 @@ final class RouteFleet implements AutoCloseable {
     RouteTable build(long epoch) {
         Map<String, List<String>> backends = new TreeMap<>();
         Map<String, List<String>> hosts = new TreeMap<>();
+        Map<String, AppRecord> records = new TreeMap<>();
         for (AppRecord a : ledger.apps()) {
             if (!a.deleting() && a.app().type() != ProcessType.WORKER) {
-                List<String> names = new ArrayList<>();
-                names.add(a.name());
-                names.addAll(a.domains());
-                hosts.put(a.name(), names);
+                hosts.put(a.name(), a.hostNames());
+                records.put(a.name(), a);
                 backends.put(a.name(), new ArrayList<>());
             }
         }
@@ -121,8 +120,11 @@ final class RouteFleet implements AutoCloseable {
         List<Route> routes = new ArrayList<>();
         backends.forEach((app, list) -> {
             list.sort(Comparator.naturalOrder());
+            AppRecord a = records.get(app);
             for (String host : hosts.get(app)) {
-                routes.add(new Route(host, app, list));
+                StoredCert cert = a.certs().get(host);
+                String tls = cert == null ? null : cert.info().fingerprint();
+                routes.add(new Route(host, app, list, tls, a.httpsRedirect()));
             }
         });
         routes.sort(Comparator.comparing(Route::host));

@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.HashMap;
+import java.util.Map;
+import org.dockerera.spi.router.Route;
 import org.dockerera.spi.router.RouteTable;
+import org.dockerera.spi.router.TlsCertificate;
 import org.dockerera.spi.router.RouterBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,7 @@ final class BackendFeed implements AutoCloseable {
     private volatile boolean closed;
     private ScheduledFuture<?> renewal;
     private int failures;
+    private volatile Map<String, TlsCertificate> certs = Map.of();
 
     BackendFeed(RouterBackend backend, Fleet fleet, ScheduledExecutorService timer, Duration retry) {
         this.backend = backend;
@@ -70,12 +75,43 @@ final class BackendFeed implements AutoCloseable {
         }
         try {
             if (table.epoch() > backend.servedEpoch() || backend.servedEpoch() == 0) {
-                backend.apply(table);
+                if (backend.terminatesTls()) {
+                    backend.apply(table, certificates(table));
+                } else {
+                    backend.apply(table);
+                }
             }
             ack();
         } catch (RuntimeException e) {
             LOG.warn("router {} could not apply epoch {}: {}", id, table.epoch(), e.toString());
         }
+    }
+
+    /**
+     * The certificates of the table's TLS routes: kept from earlier tables while their fingerprint is unchanged,
+     * fetched otherwise. A host whose certificate cannot be fetched is served without one (and fetched again with the
+     * next table); its plain-HTTP route still works.
+     */
+    private Map<String, TlsCertificate> certificates(RouteTable table) {
+        Map<String, TlsCertificate> next = new HashMap<>();
+        for (Route r : table.routes()) {
+            if (r.tls() == null) {
+                continue;
+            }
+            TlsCertificate c = certs.get(r.host());
+            if (c == null || !c.fingerprint().equals(r.tls())) {
+                try {
+                    c = fleet.certificate(r.host());
+                } catch (RuntimeException e) {
+                    LOG.warn("router {}: cannot fetch the certificate of {} ({}); serving it without TLS for now",
+                            id, r.host(), e.getMessage());
+                    continue;
+                }
+            }
+            next.put(r.host(), c);
+        }
+        certs = next;
+        return next;
     }
 
     private void onBroken(Throwable e) {

@@ -24,6 +24,13 @@ interface Fleet {
      */
     AutoCloseable follow(long lastEpoch, Consumer<RouteTable> onTable, Consumer<Throwable> onBroken);
 
+    /**
+     * The certificate and key of a TLS route's host name.
+     *
+     * @throws RuntimeException when the controller has none or cannot be reached
+     */
+    org.dockerera.spi.router.TlsCertificate certificate(String host);
+
     /** A registration. */
     record Lease(String id, long leaseMs) {
     }

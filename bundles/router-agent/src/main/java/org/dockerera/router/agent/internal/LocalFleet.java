@@ -10,10 +10,22 @@ import org.dockerera.spi.router.RouteTable;
 final class LocalFleet implements Fleet {
     private final RouteService routes;
     private final RouterService routers;
+    private final java.util.function.Supplier<org.dockerera.api.CertificateService> certificates;
 
-    LocalFleet(RouteService routes, RouterService routers) {
+    LocalFleet(RouteService routes, RouterService routers,
+               java.util.function.Supplier<org.dockerera.api.CertificateService> certificates) {
         this.routes = routes;
         this.routers = routers;
+        this.certificates = certificates;
+    }
+
+    @Override
+    public org.dockerera.spi.router.TlsCertificate certificate(String host) {
+        org.dockerera.api.CertificateService c = certificates.get();
+        if (c == null) {
+            throw new IllegalStateException("the certificate service is not running in this Karaf");
+        }
+        return c.material(host);
     }
 
     @Override

@@ -61,6 +61,17 @@ final class RemoteFleet implements Fleet {
         }
     }
 
+    @Override
+    public org.dockerera.spi.router.TlsCertificate certificate(String host) {
+        String path = "api/certs/" + java.net.URLEncoder.encode(host, java.nio.charset.StandardCharsets.UTF_8);
+        JsonNode n = send(request(path).GET().build(), "GET /" + path, null);
+        if (n == null) {
+            throw new IllegalStateException("GET /" + path + " answered no body");
+        }
+        return new org.dockerera.spi.router.TlsCertificate(n.path("host").asText(), n.path("fingerprint").asText(),
+                n.path("chainPem").asText(), n.path("keyPem").asText());
+    }
+
     private static String body(Object o) {
         try {
             return JSON.writeValueAsString(o);
@@ -156,7 +167,9 @@ final class RemoteFleet implements Fleet {
             for (JsonNode r : n.path("routes")) {
                 List<String> backends = new ArrayList<>();
                 r.path("backends").forEach(x -> backends.add(x.asText()));
-                routes.add(new Route(r.path("host").asText(), r.path("app").asText(), backends));
+                JsonNode tls = r.path("tls");
+                routes.add(new Route(r.path("host").asText(), r.path("app").asText(), backends,
+                        tls.isTextual() ? tls.asText() : null, r.path("httpsRedirect").asBoolean(false)));
             }
             return new RouteTable(n.path("epoch").asLong(), routes);
         } catch (IOException e) {

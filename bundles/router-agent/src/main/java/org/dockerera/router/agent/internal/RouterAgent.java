@@ -46,6 +46,7 @@ public class RouterAgent {
         return t;
     });
     private volatile Fleet fleet;
+    private volatile org.dockerera.api.CertificateService certificates;
     private volatile Duration retry = Duration.ofMillis(500);
 
     @Activate
@@ -92,12 +93,24 @@ public class RouterAgent {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setCertificates(org.dockerera.api.CertificateService c) {
+        certificates = c;
+    }
+
+    void unsetCertificates(org.dockerera.api.CertificateService c) {
+        if (certificates == c) {
+            certificates = null;
+        }
+    }
+
     /** In-process mode: feed the backends from the controller here while its services are there. */
     private void useLocal() {
         if (!active || remote) {
             return;
         }
-        switchTo(routes != null && routers != null ? new LocalFleet(routes, routers) : null);
+        switchTo(routes != null && routers != null ? new LocalFleet(routes, routers, () -> certificates) : null);
     }
 
     private void switchTo(Fleet next) {

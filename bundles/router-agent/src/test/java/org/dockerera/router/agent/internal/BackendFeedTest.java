@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.dockerera.spi.router.Route;
 import org.dockerera.spi.router.RouteTable;
 import org.dockerera.spi.router.RouterBackend;
+import org.dockerera.spi.router.TlsCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class BackendFeedTest {
         timer.shutdownNow();
     }
 
-    static final class RecordingBackend implements RouterBackend {
+    static class RecordingBackend implements RouterBackend {
         final List<Long> applied = new CopyOnWriteArrayList<>();
         volatile long served;
 
@@ -93,6 +94,18 @@ class BackendFeedTest {
         @Override
         public void leave(String id) {
             calls.add("leave " + id);
+        }
+
+        final Map<String, TlsCertificate> certificates = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public TlsCertificate certificate(String host) {
+            calls.add("certificate " + host);
+            TlsCertificate c = certificates.get(host);
+            if (c == null) {
+                throw new IllegalStateException("404 certificate-not-found");
+            }
+            return c;
         }
 
         @Override
@@ -166,5 +179,53 @@ class BackendFeedTest {
         assertThat(t).isEqualTo(new RouteTable(7, List.of(
                 new Route("a.test", "a.test", List.of("127.0.0.2:32768", "127.0.0.3:32769")),
                 new Route("b.test", "b.test", List.of()))));
+    }
+
+    @Test
+    void aTlsBackendGetsEachCertificateFetchedOncePerFingerprint() {
+        List<Map<String, TlsCertificate>> given = new CopyOnWriteArrayList<>();
+        RecordingBackend backend = new RecordingBackend() {
+            @Override
+            public boolean terminatesTls() {
+                return true;
+            }
+
+            @Override
+            public void apply(RouteTable table, Map<String, TlsCertificate> certificates) {
+                given.add(certificates);
+                apply(table);
+            }
+        };
+        RecordingFleet fleet = new RecordingFleet();
+        TlsCertificate v1 = new TlsCertificate("a.test", "f1", "CHAIN1", "KEY1");
+        TlsCertificate v2 = new TlsCertificate("a.test", "f2", "CHAIN2", "KEY2");
+        fleet.certificates.put("a.test", v1);
+        BackendFeed feed = new BackendFeed(backend, fleet, timer, Duration.ofMillis(20));
+        feed.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> fleet.onTable != null);
+        Route plain = new Route("b.test", "b.test", List.of("127.0.0.2:2"));
+        fleet.onTable.accept(new RouteTable(1, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:1"), "f1",
+                true), plain)));
+        fleet.onTable.accept(new RouteTable(2, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:3"), "f1",
+                true), plain)));
+        fleet.certificates.put("a.test", v2);
+        fleet.onTable.accept(new RouteTable(3, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:3"), "f2",
+                true), plain)));
+        fleet.certificates.remove("a.test");
+        fleet.onTable.accept(new RouteTable(4, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:3"), "f3",
+                true), plain)));
+        assertThat(given).containsExactly(Map.of("a.test", v1), Map.of("a.test", v1), Map.of("a.test", v2), Map.of());
+        assertThat(fleet.calls.stream().filter(c -> c.startsWith("certificate")).count()).isEqualTo(3);
+        assertThat(backend.applied).containsExactly(1L, 2L, 3L, 4L);
+        feed.close();
+    }
+
+    @Test
+    void tlsFieldsParseFromTheSseData() {
+        RouteTable t = RemoteFleet.parse("{\"epoch\":8,\"routes\":[{\"host\":\"a.test\",\"app\":\"a.test\","
+                + "\"backends\":[],\"tls\":\"ab12\",\"httpsRedirect\":true},{\"host\":\"b.test\",\"app\":\"b.test\","
+                + "\"backends\":[],\"tls\":null,\"httpsRedirect\":false}]}");
+        assertThat(t.routes()).containsExactly(new Route("a.test", "a.test", List.of(), "ab12", true),
+                new Route("b.test", "b.test", List.of()));
     }
 }

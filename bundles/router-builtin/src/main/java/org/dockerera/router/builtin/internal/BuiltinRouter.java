@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.dockerera.spi.router.RouteTable;
 import org.dockerera.spi.router.RouterBackend;
+import org.dockerera.spi.router.TlsCertificate;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -32,10 +33,11 @@ public class BuiltinRouter implements RouterBackend {
         server = new ProxyServer(new ProxyServer.Settings(c.listenHost(), c.port(), threads,
                 Duration.ofMillis(c.connectTimeoutMs()), Duration.ofMillis(c.responseTimeoutMs()),
                 Duration.ofMillis(c.idleTimeoutMs()), c.ejectAfterFailures(), Duration.ofMillis(c.ejectForMs()),
-                "least-requests".equalsIgnoreCase(c.balance().trim())));
+                "least-requests".equalsIgnoreCase(c.balance().trim()), c.httpsPort(), c.httpsRedirectPort()));
         url = c.advertisedUrl().isBlank() ? "http://" + advertisedHost(c.listenHost()) + ":" + server.port()
                 : c.advertisedUrl();
-        LOG.info("built-in router serves {} (advertised as {})", c.listenHost() + ":" + server.port(), url);
+        LOG.info("built-in router serves {} (advertised as {}){}", c.listenHost() + ":" + server.port(), url,
+                server.httpsPort() < 0 ? "" : ", HTTPS on port " + server.httpsPort());
     }
 
     static String advertisedHost(String listen) {
@@ -71,6 +73,19 @@ public class BuiltinRouter implements RouterBackend {
         if (server.apply(table)) {
             LOG.debug("serving route table epoch {} ({} routes)", table.epoch(), table.routes().size());
         }
+    }
+
+    @Override
+    public void apply(RouteTable table, Map<String, TlsCertificate> certificates) {
+        if (server.apply(table, certificates)) {
+            LOG.debug("serving route table epoch {} ({} routes, {} certificates)", table.epoch(),
+                    table.routes().size(), certificates.size());
+        }
+    }
+
+    @Override
+    public boolean terminatesTls() {
+        return server.httpsPort() >= 0;
     }
 
     @Override

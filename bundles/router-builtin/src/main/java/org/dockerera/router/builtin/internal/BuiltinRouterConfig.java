@@ -14,6 +14,14 @@ public @interface BuiltinRouterConfig {
     @AttributeDefinition(description = "Port to listen on")
     int port() default 8080;
 
+    @AttributeDefinition(description = "HTTPS port (certificates uploaded per host name, picked by SNI); "
+            + "-1: no HTTPS listener (and no redirects to HTTPS)")
+    int httpsPort() default 8443;
+
+    @AttributeDefinition(description = "Port named in redirects to HTTPS when clients reach the HTTPS listener "
+            + "through another port (443 behind a port forward); 0: httpsPort")
+    int httpsRedirectPort() default 0;
+
     @AttributeDefinition(description = "URL where traffic reaches this router, registered with the controller. "
             + "Empty: http://<listenHost or the host's address>:<port>")
     String advertisedUrl() default "";

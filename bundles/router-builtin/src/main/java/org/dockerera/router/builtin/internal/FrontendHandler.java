@@ -42,6 +42,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger ACCESS = LoggerFactory.getLogger("org.dockerera.router.access");
 
     private final ProxyServer proxy;
+    /** Whether this connection came through the HTTPS listener. */
+    private final boolean secure;
+    private final String scheme;
     private ChannelHandlerContext ctx;
     private String clientIp;
 
@@ -65,6 +68,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean discarding;
     private boolean fromPool;
     private HttpResponseStatus deferredStatus;
+    /** The Location of a deferred redirect to HTTPS. */
+    private String redirect;
     private String deferredText;
     private boolean responseKeepAlive;
     private int status;
@@ -72,8 +77,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private String host;
     private ScheduledFuture<?> timeout;
 
-    FrontendHandler(ProxyServer proxy) {
+    FrontendHandler(ProxyServer proxy, boolean secure) {
         this.proxy = proxy;
+        this.secure = secure;
+        this.scheme = secure ? "https" : "http";
     }
 
     @Override
@@ -131,6 +138,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         responseStarted = false;
         interim = false;
         retried = false;
+        redirect = null;
         status = 0;
         keepAlive = HttpUtil.isKeepAlive(req);
         bodyless = !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0L;
@@ -140,6 +148,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         target = proxy.routes().lookup(host);
         if (target == null) {
             defer(HttpResponseStatus.NOT_FOUND, "404 Not Found: no app answers to host '" + host + "' here.\n");
+            return;
+        }
+        if (!secure && target.httpsRedirect() && proxy.redirectPort() > 0) {
+            redirect = "https://" + Routes.normalize(host) + (proxy.redirectPort() == 443 ? ""
+                    : ":" + proxy.redirectPort()) + req.uri();
+            defer(HttpResponseStatus.PERMANENT_REDIRECT, "308 Permanent Redirect: " + target.app()
+                    + " is served over HTTPS: " + redirect + "\n");
             return;
         }
         backend = proxy.backends.pick(target, null);
@@ -164,11 +179,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         String ip = clientIp == null ? "unknown" : clientIp;
         String xff = h.get("X-Forwarded-For");
         h.set("X-Forwarded-For", xff == null || xff.isBlank() ? ip : xff + ", " + ip);
-        h.set("X-Forwarded-Proto", "http");
+        h.set("X-Forwarded-Proto", scheme);
         if (host != null) {
             h.set("X-Forwarded-Host", host);
         }
-        String forwarded = "for=" + (ip.contains(":") ? "\"[" + ip + "]\"" : ip) + ";proto=http"
+        String forwarded = "for=" + (ip.contains(":") ? "\"[" + ip + "]\"" : ip) + ";proto=" + scheme
                 + (host != null ? ";host=\"" + host + "\"" : "");
         String prior = h.get("Forwarded");
         h.set("Forwarded", prior == null || prior.isBlank() ? forwarded : prior + ", " + forwarded);
@@ -490,6 +505,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         resp.headers().set("X-Dockerera-Router", "builtin");
+        if (redirect != null) {
+            resp.headers().set(HttpHeaderNames.LOCATION, redirect);
+            redirect = null;
+        }
         boolean reuse = keepAlive && requestComplete && !responseStarted;
         HttpUtil.setKeepAlive(resp, reuse);
         long nanos = System.nanoTime() - start;

@@ -21,6 +21,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ResourceLeakDetector;
 import java.net.InetSocketAddress;
@@ -34,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.dockerera.spi.router.Route;
 import org.dockerera.spi.router.RouteTable;
+import org.dockerera.spi.router.TlsCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,14 @@ final class ProxyServer implements AutoCloseable {
 
     /** The knobs. */
     record Settings(String host, int port, int ioThreads, Duration connectTimeout, Duration responseTimeout,
-                    Duration idleTimeout, int ejectAfter, Duration ejectFor, boolean leastRequests) {
+                    Duration idleTimeout, int ejectAfter, Duration ejectFor, boolean leastRequests, int httpsPort,
+                    int redirectPort) {
+        /** Plain HTTP only. */
+        Settings(String host, int port, int ioThreads, Duration connectTimeout, Duration responseTimeout,
+                 Duration idleTimeout, int ejectAfter, Duration ejectFor, boolean leastRequests) {
+            this(host, port, ioThreads, connectTimeout, responseTimeout, idleTimeout, ejectAfter, ejectFor,
+                    leastRequests, -1, 0);
+        }
     }
 
     final Settings settings;
@@ -56,6 +65,9 @@ final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> clientChannel;
     private final Channel server;
+    /** The HTTPS listener, null when {@code httpsPort < 0}. */
+    private final Channel secureServer;
+    private volatile TlsContexts tls = TlsContexts.EMPTY;
     private final Map<EventLoop, Map<String, ArrayDeque<Channel>>> pools = new ConcurrentHashMap<>();
     private volatile Routes routes = Routes.EMPTY;
 
@@ -71,6 +83,20 @@ final class ProxyServer implements AutoCloseable {
         this.clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
+        try {
+            this.server = listen(serverChannel, settings.port(), false);
+            this.secureServer = settings.httpsPort() >= 0 ? listen(serverChannel, settings.httpsPort(), true) : null;
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        LOG.info("built-in router listening on {}{} ({} event loops, {})", server.localAddress(),
+                secureServer == null ? "" : " and " + secureServer.localAddress() + " (HTTPS)", settings.ioThreads(),
+                epoll ? "epoll" : "nio");
+    }
+
+    private Channel listen(Class<? extends ServerChannel> serverChannel, int port, boolean secure)
+            throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(serverChannel)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -81,18 +107,34 @@ final class ProxyServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0,
                                 settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                        if (secure) {
+                            // the table's certificates at handshake time, picked by SNI
+                            ch.pipeline().addLast("tls", new SniHandler(tls));
+                        }
                         ch.pipeline().addLast("http", new HttpServerCodec());
-                        ch.pipeline().addLast("proxy", new FrontendHandler(ProxyServer.this));
+                        ch.pipeline().addLast("proxy", new FrontendHandler(ProxyServer.this, secure));
                     }
                 });
-        try {
-            this.server = b.bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();
-        } catch (InterruptedException | RuntimeException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw e;
+        return b.bind(new InetSocketAddress(settings.host(), port)).sync().channel();
+    }
+
+    /** The HTTPS port, or -1 without an HTTPS listener. */
+    int httpsPort() {
+        return secureServer == null ? -1 : ((InetSocketAddress) secureServer.localAddress()).getPort();
+    }
+
+    /**
+     * The port a redirect to HTTPS names (443: none), or 0 when plain HTTP is not redirected (no HTTPS listener).
+     */
+    int redirectPort() {
+        if (secureServer == null) {
+            return 0;
         }
-        LOG.info("built-in router listening on {} ({} event loops, {})", server.localAddress(), settings.ioThreads(),
-                epoll ? "epoll" : "nio");
+        return settings.redirectPort() > 0 ? settings.redirectPort() : httpsPort();
+    }
+
+    TlsContexts tls() {
+        return tls;
     }
 
     int port() {
@@ -105,8 +147,19 @@ final class ProxyServer implements AutoCloseable {
 
     /** Serves {@code table} from now on (an older epoch than the one served is ignored). */
     synchronized boolean apply(RouteTable table) {
+        return apply(table, null);
+    }
+
+    /**
+     * Serves {@code table} and, when not null, {@code certificates} (by host name) from now on; an older epoch than
+     * the one served is ignored. New handshakes use the new certificates; established connections keep theirs.
+     */
+    synchronized boolean apply(RouteTable table, java.util.Map<String, TlsCertificate> certificates) {
         if (table.epoch() < routes.epoch()) {
             return false;
+        }
+        if (certificates != null) {
+            tls = TlsContexts.of(certificates, tls);
         }
         routes = new Routes(table);
         Set<String> live = new HashSet<>();
@@ -169,6 +222,9 @@ final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         server.close().addListener(ChannelFutureListener.CLOSE_ON_FAILURE).syncUninterruptibly();
+        if (secureServer != null) {
+            secureServer.close().syncUninterruptibly();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

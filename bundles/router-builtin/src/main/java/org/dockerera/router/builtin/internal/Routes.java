@@ -18,7 +18,7 @@ final class Routes {
     static final Routes EMPTY = new Routes(RouteTable.EMPTY);
 
     /** Where one host name goes. The round-robin counter lives here, per table: a new table starts it afresh. */
-    record Target(String app, String[] backends, AtomicInteger next) {
+    record Target(String app, String[] backends, AtomicInteger next, boolean httpsRedirect) {
     }
 
     private final long epoch;
@@ -31,7 +31,8 @@ final class Routes {
         List<Map.Entry<String, Target>> w = new ArrayList<>();
         for (Route r : table.routes()) {
             String host = r.host().toLowerCase(Locale.ROOT);
-            Target t = new Target(r.app(), r.backends().toArray(new String[0]), new AtomicInteger());
+            Target t = new Target(r.app(), r.backends().toArray(new String[0]), new AtomicInteger(),
+                    r.httpsRedirect());
             if (host.startsWith("*.")) {
                 w.add(Map.entry(host.substring(1), t)); // ".app.com"
             } else {

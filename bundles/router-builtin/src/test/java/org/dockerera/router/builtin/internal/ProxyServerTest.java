@@ -27,7 +27,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dockerera.spi.router.Route;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.dockerera.spi.router.RouteTable;
+import org.dockerera.spi.router.TlsCertificate;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +51,7 @@ class ProxyServerTest {
     @BeforeEach
     void start() throws Exception {
         proxy = new ProxyServer(new ProxyServer.Settings("127.0.0.1", 0, 2, Duration.ofSeconds(1),
-                Duration.ofMillis(1500), Duration.ofSeconds(30), 2, Duration.ofSeconds(30), false));
+                Duration.ofMillis(1500), Duration.ofSeconds(30), 2, Duration.ofSeconds(30), false, 0, 0));
     }
 
     @AfterEach
@@ -138,7 +149,11 @@ class ProxyServerTest {
         final InputStream in;
 
         Client() throws IOException {
-            socket = new Socket("127.0.0.1", proxy.port());
+            this(new Socket("127.0.0.1", proxy.port()));
+        }
+
+        Client(Socket socket) throws IOException {
+            this.socket = socket;
             socket.setSoTimeout(10_000);
             in = new BufferedInputStream(socket.getInputStream());
         }
@@ -390,5 +405,110 @@ class ProxyServerTest {
         assertThat(proxy.routes().epoch()).isEqualTo(51);
         assertThat(get("app.test", "/").status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(5)).until(() -> proxy.stats.snapshot().get("app").requests() >= 1201);
+    }
+
+    // ---- HTTPS ----
+
+    /** A TLS connection to the HTTPS port sending {@code sni}, trusting only {@code trusted}; handshake done. */
+    private SSLSocket tls(String sni, String trustedPem) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("c", certificate(trustedPem));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", proxy.httpsPort());
+        SSLParameters p = s.getSSLParameters();
+        if (sni != null) {
+            p.setServerNames(List.of(new SNIHostName(sni)));
+        }
+        s.setSSLParameters(p);
+        s.setSoTimeout(10_000);
+        closing.add(s);
+        s.startHandshake();
+        return s;
+    }
+
+    private static X509Certificate certificate(String pem) throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static TlsCertificate tlsCertificate(String host, TestCertificates.Pair pair) throws Exception {
+        String fingerprint = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(certificate(pair.cert()).getEncoded()));
+        return new TlsCertificate(host, fingerprint, pair.cert(), pair.key());
+    }
+
+    @Test
+    void servesHttpsByServerNameWithTheUploadedCertificatesAndRedirectsPlainHttp(@TempDir Path dir)
+            throws Exception {
+        Backend a = new Backend("a");
+        Backend b = new Backend("b");
+        TestCertificates.Pair aCert = TestCertificates.selfSigned(dir, "rsa:2048", 2, false, "a.test");
+        TestCertificates.Pair shopCert = TestCertificates.selfSigned(dir, "ec", 2, false, "*.shop.test");
+        TlsCertificate ta = tlsCertificate("a.test", aCert);
+        TlsCertificate ts = tlsCertificate("*.shop.test", shopCert);
+        proxy.apply(new RouteTable(1, List.of(
+                new Route("a.test", "a", List.of(a.address()), ta.fingerprint(), true),
+                new Route("*.shop.test", "shop", List.of(b.address()), ts.fingerprint(), false),
+                new Route("plain.test", "plain", List.of(b.address())))), Map.of("a.test", ta, "*.shop.test", ts));
+
+        SSLSocket s = tls("a.test", aCert.cert());
+        assertThat(((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName())
+                .isEqualTo("CN=a.test");
+        try (Client c = new Client(s)) {
+            for (int i = 0; i < 3; i++) { // keep-alive over TLS
+                Response r = c.send("POST", "a.test", "/", "hello");
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("a POST 5");
+            }
+        }
+        Map<String, String> h = a.headers.get(0);
+        assertThat(h.get("x-forwarded-proto")).isEqualTo("https");
+        assertThat(h.get("forwarded")).contains("proto=https");
+        try (Client c = new Client(tls("www.shop.test", shopCert.cert()))) {
+            assertThat(c.send("GET", "www.shop.test", "/", null).body()).startsWith("b GET");
+        }
+        // no certificate for this name: no handshake
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tls("plain.test", aCert.cert()))
+                .isInstanceOf(IOException.class);
+
+        // plain HTTP: redirected where the app asked for it, served where it did not
+        Response redirected = get("A.test:8080", "/cart?id=7");
+        assertThat(redirected.status()).isEqualTo(308);
+        assertThat(redirected.headers().get("location")).isEqualTo("https://a.test:" + proxy.httpsPort()
+                + "/cart?id=7");
+        assertThat(get("www.shop.test", "/").status()).isEqualTo(200);
+        assertThat(get("plain.test", "/").status()).isEqualTo(200);
+        assertThat(proxy.stats.snapshot().get("a").statuses()).containsEntry("3xx", 1L);
+
+        // a renewed certificate: served by the next handshake once the table carries it
+        TestCertificates.Pair renewed = TestCertificates.selfSigned(dir, "rsa:2048", 2, false, "a.test");
+        TlsCertificate tr = tlsCertificate("a.test", renewed);
+        proxy.apply(new RouteTable(2, List.of(new Route("a.test", "a", List.of(a.address()), tr.fingerprint(),
+                false))), Map.of("a.test", tr));
+        SSLSocket again = tls("a.test", renewed.cert());
+        assertThat(again.getSession().getPeerCertificates()[0]).isEqualTo(certificate(renewed.cert()));
+        assertThat(get("a.test", "/").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aCertificateThatDoesNotLoadLeavesItsHostWithoutHttpsAndTheRestServed(@TempDir Path dir) throws Exception {
+        Backend a = new Backend("a");
+        TestCertificates.Pair aCert = TestCertificates.selfSigned(dir, "rsa:2048", 2, false, "a.test");
+        TlsCertificate good = tlsCertificate("a.test", aCert);
+        TlsCertificate bad = new TlsCertificate("b.test", "00", aCert.cert(), "-----BEGIN PRIVATE KEY-----\nAA==\n"
+                + "-----END PRIVATE KEY-----\n");
+        proxy.apply(new RouteTable(1, List.of(new Route("a.test", "a", List.of(a.address()), good.fingerprint(), false),
+                new Route("b.test", "a", List.of(a.address()), "00", false))), Map.of("a.test", good, "b.test", bad));
+        assertThat(proxy.routes().epoch()).isEqualTo(1);
+        try (Client c = new Client(tls("a.test", aCert.cert()))) {
+            assertThat(c.send("GET", "a.test", "/", null).status()).isEqualTo(200);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tls("b.test", aCert.cert()))
+                .isInstanceOf(IOException.class);
+        assertThat(get("b.test", "/").status()).isEqualTo(200);
     }
 }
