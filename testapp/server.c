@@ -7,6 +7,8 @@
  * GET /health      200 "ok"
  * GET /env/NAME    200 value of environment variable NAME, 404 if unset
  * GET /sleep?ms=N  200 after N ms (at most 60000): an in-flight request for drain tests
+ * GET /headers     200 the request's header block as received (what a router added: X-Forwarded-*, Forwarded …)
+ * GET /ws          a websocket (RFC 6455) echoing every text/binary message, answering pings, closing on close
  * HEAD of any of these, anything else 404; keep-alive (HTTP/1.1 default, HTTP/1.0 with the header) and pipelining.
  *
  * Environment: PORT (8080), DRAIN_MS (500), LOG_REQUESTS (1; 0 logs only requests served after SIGTERM),
@@ -27,6 +29,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -109,9 +112,148 @@ static long header_long(const char *hdrs, const char *name) {
     return 0;
 }
 
+/* ---- websocket: SHA-1 and base64 for the handshake, then an echo loop ---- */
+
+static uint32_t rol(uint32_t v, int n) { return (v << n) | (v >> (32 - n)); }
+
+static void sha1(const unsigned char *msg, size_t len, unsigned char out[20]) {
+    uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+    size_t total = ((len + 8) / 64 + 1) * 64;
+    unsigned char *m = calloc(total, 1);
+    memcpy(m, msg, len);
+    m[len] = 0x80;
+    uint64_t bits = (uint64_t)len * 8;
+    for (int i = 0; i < 8; i++) m[total - 1 - i] = (unsigned char)(bits >> (8 * i));
+    for (size_t off = 0; off < total; off += 64) {
+        uint32_t w[80];
+        for (int i = 0; i < 16; i++)
+            w[i] = (uint32_t)m[off + 4 * i] << 24 | (uint32_t)m[off + 4 * i + 1] << 16 |
+                   (uint32_t)m[off + 4 * i + 2] << 8 | m[off + 4 * i + 3];
+        for (int i = 16; i < 80; i++) w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+        uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+        for (int i = 0; i < 80; i++) {
+            uint32_t f, k;
+            if (i < 20) f = (b & c) | (~b & d), k = 0x5A827999;
+            else if (i < 40) f = b ^ c ^ d, k = 0x6ED9EBA1;
+            else if (i < 60) f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
+            else f = b ^ c ^ d, k = 0xCA62C1D6;
+            uint32_t t = rol(a, 5) + f + e + k + w[i];
+            e = d, d = c, c = rol(b, 30), b = a, a = t;
+        }
+        h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
+    }
+    free(m);
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 4; j++) out[4 * i + j] = (unsigned char)(h[i] >> (24 - 8 * j));
+}
+
+static void base64(const unsigned char *in, size_t len, char *out) {
+    static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < len ? (uint32_t)in[i + 1] << 8 : 0) | (i + 2 < len ? in[i + 2] : 0);
+        out[o++] = t[v >> 18 & 63];
+        out[o++] = t[v >> 12 & 63];
+        out[o++] = i + 1 < len ? t[v >> 6 & 63] : '=';
+        out[o++] = i + 2 < len ? t[v & 63] : '=';
+    }
+    out[o] = '\0';
+}
+
+/* The value of header name (trimmed) into out, or 0 when absent. */
+static int header_value(const char *hdrs, const char *name, char *out, size_t size) {
+    size_t nl = strlen(name);
+    for (const char *p = hdrs; p && *p; p = strstr(p, "\r\n"), p = p ? p + 2 : NULL) {
+        if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+            const char *v = p + nl + 1;
+            while (*v == ' ' || *v == '\t') v++;
+            const char *end = strstr(v, "\r\n");
+            size_t len = end ? (size_t)(end - v) : strlen(v);
+            while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t')) len--;
+            if (len >= size) len = size - 1;
+            memcpy(out, v, len);
+            out[len] = '\0';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Reads exactly n bytes: first from what is buffered (pending/plen), then from the socket. */
+static int read_exact(int fd, unsigned char *dst, size_t n, const char **pending, size_t *plen) {
+    while (n > 0) {
+        if (*plen > 0) {
+            size_t k = n < *plen ? n : *plen;
+            memcpy(dst, *pending, k);
+            *pending += k, *plen -= k, dst += k, n -= k;
+            continue;
+        }
+        ssize_t r = recv(fd, dst, n, 0);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        dst += r, n -= (size_t)r;
+    }
+    return 0;
+}
+
+static int ws_send(int fd, int opcode, const unsigned char *payload, size_t len) {
+    unsigned char hdr[10];
+    size_t h = 0;
+    hdr[h++] = (unsigned char)(0x80 | opcode);
+    if (len < 126) hdr[h++] = (unsigned char)len;
+    else if (len < 65536) hdr[h++] = 126, hdr[h++] = (unsigned char)(len >> 8), hdr[h++] = (unsigned char)len;
+    else return -1;
+    if (write_all(fd, (const char *)hdr, h) < 0) return -1;
+    return len ? write_all(fd, (const char *)payload, len) : 0;
+}
+
+/* The websocket at /ws: handshake, then echo frames until close. Returns 1 (the connection ends with it). */
+static int websocket(int fd, const char *hdrs, const char *pending, size_t plen) {
+    char key[128], accept_src[200], accept[64];
+    unsigned char digest[20];
+    if (!header_has(hdrs, "Upgrade", "websocket") || !header_value(hdrs, "Sec-WebSocket-Key", key, sizeof key)) {
+        static const char no[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 19\r\nConnection: close\r\n\r\n"
+                                 "websocket required\n";
+        write_all(fd, no, sizeof no - 1);
+        return 1;
+    }
+    snprintf(accept_src, sizeof accept_src, "%s258EAFA5-E914-47DA-95CA-C5AB0DC85B11", key);
+    sha1((const unsigned char *)accept_src, strlen(accept_src), digest);
+    base64(digest, 20, accept);
+    char resp[256];
+    int n = snprintf(resp, sizeof resp, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n", accept);
+    if (write_all(fd, resp, (size_t)n) < 0) return 1;
+    if (log_requests) logf_line("GET /ws websocket open");
+    unsigned char h2[2], ext[8], mask[4], *payload = malloc(65536);
+    for (;;) {
+        if (read_exact(fd, h2, 2, &pending, &plen) < 0) break;
+        int opcode = h2[0] & 0x0f;
+        uint64_t len = h2[1] & 0x7f;
+        if (len == 126) {
+            if (read_exact(fd, ext, 2, &pending, &plen) < 0) break;
+            len = (uint64_t)ext[0] << 8 | ext[1];
+        } else if (len == 127) {
+            break; /* tests send small messages */
+        }
+        if (len > 65535) break;
+        if ((h2[1] & 0x80) && read_exact(fd, mask, 4, &pending, &plen) < 0) break;
+        if (read_exact(fd, payload, (size_t)len, &pending, &plen) < 0) break;
+        if (h2[1] & 0x80)
+            for (uint64_t i = 0; i < len; i++) payload[i] ^= mask[i % 4];
+        if (opcode == 8) { ws_send(fd, 8, payload, len < 2 ? len : 2); break; }
+        if (opcode == 9) { if (ws_send(fd, 10, payload, (size_t)len) < 0) break; continue; }
+        if (opcode == 10) continue;
+        if (ws_send(fd, opcode, payload, (size_t)len) < 0) break;
+    }
+    free(payload);
+    if (log_requests) logf_line("GET /ws websocket closed");
+    return 1;
+}
+
 /* Builds the response for one request; returns 0 to keep the connection open, 1 to close it after the response. */
 static int respond(int fd, const char *method, const char *target, const char *proto, const char *hdrs) {
-    char body[1024];
+    char body[BUF_SIZE / 2];
     int status = 200;
     const char *reason = "OK";
     int head = strcmp(method, "HEAD") == 0;
@@ -123,6 +265,8 @@ static int respond(int fd, const char *method, const char *target, const char *p
         snprintf(body, sizeof body, "testapp %s on %s\n", version, hostname);
     } else if (strcmp(target, "/health") == 0) {
         snprintf(body, sizeof body, "ok");
+    } else if (strcmp(target, "/headers") == 0) {
+        snprintf(body, sizeof body, "%s", hdrs);
     } else if (strncmp(target, "/env/", 5) == 0 && target[5]) {
         const char *v = getenv(target + 5);
         if (v) snprintf(body, sizeof body, "%s", v);
@@ -194,6 +338,10 @@ static void *serve_conn(void *arg) {
                 ssize_t r = recv(fd, buf + len, BUF_SIZE - len, 0);
                 if (r <= 0) goto out;
                 len += (size_t)r;
+            }
+            if (strcmp(target, "/ws") == 0 && strcmp(method, "GET") == 0) {
+                websocket(fd, hdrs, buf + hlen + clen, len - hlen - (size_t)clen);
+                break;
             }
             atomic_fetch_add(&in_flight, 1);
             int done = respond(fd, method, target, proto, hdrs);

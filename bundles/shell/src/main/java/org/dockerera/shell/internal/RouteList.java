@@ -28,9 +28,12 @@ public class RouteList implements Action {
         ShellTable table = new ShellTable();
         table.column("Host");
         table.column("App");
+        table.column("TLS");
         table.column("Backends");
         for (org.dockerera.spi.router.Route r : t.routes()) {
-            table.addRow().addContent(r.host(), r.app(), r.backends().isEmpty() ? "(none: 503)"
+            String tls = r.tls() == null ? "-" : (r.httpsRedirect() ? "https only " : "yes ") + r.tls().substring(0,
+                    Math.min(12, r.tls().length()));
+            table.addRow().addContent(r.host(), r.app(), tls, r.backends().isEmpty() ? "(none: 503)"
                     : String.join(" ", r.backends()));
         }
         table.print(System.out, !noFormat);

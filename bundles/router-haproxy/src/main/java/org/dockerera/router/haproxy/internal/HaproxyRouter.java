@@ -99,6 +99,7 @@ public class HaproxyRouter implements RouterBackend {
         this.pool = new Layout.Pool(c.appSlots(), c.serverSlots(), Map.of());
         Layout.Plan plan = Layout.plan(RouteTable.EMPTY, pool, Map.of(), Map.of(), Map.of());
         write(plan);
+        stopLeftover();
         Files.deleteIfExists(dir.resolve("admin.sock"));
         master = new ProcessBuilder(c.binary(), "-W", "-db", "-f", dir.resolve("haproxy.cfg").toString(),
                 "-p", dir.resolve("haproxy.pid").toString()).redirectErrorStream(true)
@@ -106,6 +107,48 @@ public class HaproxyRouter implements RouterBackend {
         awaitSocket(null);
         remember(plan);
         LOG.info("HAProxy router listening on {}:{} (advertised {})", c.listenHost(), c.port(), url);
+    }
+
+    /**
+     * Stops the HAProxy a previous run left behind (Karaf was killed: HAProxy kept serving the last table, which is
+     * what a router should do, but it holds the port): the process named in the pid file, if it runs this config.
+     */
+    private void stopLeftover() throws IOException, InterruptedException {
+        Path pidFile = dir.resolve("haproxy.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        String cfg = dir.resolve("haproxy.cfg").toString();
+        for (String line : Files.readAllLines(pidFile)) {
+            long pid;
+            try {
+                pid = Long.parseLong(line.trim());
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
+            if (h.isPresent() && h.get().info().commandLine().map(l -> l.contains(cfg)).orElse(false)) {
+                LOG.info("stopping the HAProxy (pid {}) an earlier run left serving its last table", pid);
+                h.get().destroy();
+                try {
+                    h.get().onExit().get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    h.get().destroyForcibly();
+                    try {
+                        h.get().onExit().get(5, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException gone) {
+                        throw new IOException("the HAProxy left by an earlier run (pid " + pid + ") does not stop; "
+                                + "kill it and restart the router", gone);
+                    }
+                }
+            }
+        }
+        Files.deleteIfExists(pidFile);
+    }
+
+    /** The pid of the HAProxy master, -1 before start. */
+    long masterPid() {
+        return master == null ? -1 : master.pid();
     }
 
     @Deactivate

@@ -209,4 +209,22 @@ class HaproxyRouterIT {
         assertThat(errors).as(java.nio.file.Files.readString(dir.resolve("haproxy.log"))).isEmpty();
         assertThat(router.reloads()).as("the three-server table needed one reload").isGreaterThanOrEqualTo(1);
     }
+
+    @Test
+    void anHaproxyLeftByAKilledRunKeepsServingAndIsReplacedByTheNextStart() throws Exception {
+        String a = backend("a");
+        router.apply(new RouteTable(1, List.of(new Route("a.test", "a", List.of(a)))));
+        long leftover = router.masterPid();
+        // the JVM that ran it is gone (kill -9): nothing stops HAProxy, which serves its last table
+        router = null;
+        assertThat(get("a.test")[0]).isEqualTo("200");
+        HaproxyRouter next = new HaproxyRouter();
+        next.start(config(port), dir);
+        router = next;
+        assertThat(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(next.masterPid()).isNotEqualTo(leftover);
+        assertThat(get("a.test")[0]).isEqualTo("404");
+        next.apply(new RouteTable(2, List.of(new Route("a.test", "a", List.of(a)))));
+        assertThat(get("a.test")[0]).isEqualTo("200");
+    }
 }
