@@ -591,6 +591,9 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
                 ContainerInfo c = find(onHost, r);
                 if (c != null && r.containerId() == null) {
                     r = adopt(r, c);
+                } else if (c != null && web && r.address() == null && c.running() && address(c, r.hostId()) != null) {
+                    // the start call timed out (a slow daemon) but the container runs: learn where it listens
+                    r = adopt(r, c);
                 }
                 if (c != null) {
                     knownContainers.add(c.id());
@@ -970,6 +973,10 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
             InstanceRecord i = ctx.obs().records().get(id);
             if (i == null || i.containerId() == null) {
                 continue;
+            }
+            HealthProber.Status probe = prober.status(id);
+            if (probe != null && probe.detail() != null) {
+                logs.add("last health check of " + id + " at " + i.address() + ": " + probe.detail());
             }
             try {
                 List<String> lines = connection(i.hostId()).logs(i.containerId(), FAILED_LOG_LINES);

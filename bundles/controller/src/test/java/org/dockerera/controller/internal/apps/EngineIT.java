@@ -183,6 +183,29 @@ class EngineIT {
     }
 
     @Test
+    void aContainerWhoseStartCallTimedOutIsFoundRunningAndServesUnderItsOwnAddress() {
+        apps.create(new AppSpec(app, 1, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
+                null, null, 0, 2000, null));
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+        Instance before = apps.instances(app).get(0);
+        shutdown();
+        boot();
+        // what a start call that timed out leaves: the container was created (and runs), its address never learnt
+        core.ledger().putInstance(core.ledger().instances(app).get(0).withContainer(before.containerId(), null)
+                .withState(InstanceState.STARTING, java.time.Instant.now(), null, null));
+        core.engine().kick(app);
+        await().atMost(DEPLOY).untilAsserted(() -> {
+            List<Instance> now = apps.instances(app);
+            assertThat(now).hasSize(1);
+            assertThat(now.get(0).id()).isEqualTo(before.id());
+            assertThat(now.get(0).address()).isEqualTo(before.address());
+            assertThat(now.get(0).state()).isEqualTo(InstanceState.HEALTHY);
+        });
+        assertThat(routes.table().routes().get(0).backends()).containsExactly(before.address());
+    }
+
+    @Test
     void scaleUpDownToZeroAndBackAndAnEnvChangeReachTheContainers() {
         apps.create(new AppSpec(app, 1, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
                 null, null, 0, 2000, null));
