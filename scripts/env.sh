@@ -24,7 +24,12 @@ up() {
     for ((i = 2; i <= n + 1; i++)); do plain+=("$i"); done
     for i in "${plain[@]}"; do [ "$i" != "$TLS_HOST" ] || die "host $i would be both plain and TLS: use at most $((TLS_HOST - 2)) hosts or set DOCKERERA_TLS_HOST"; done
 
-    ensure_packages docker.io docker-registry busybox-static gcc libc6-dev openssl curl iproute2 iptables redis-server haproxy
+    local had_apache=1
+    dpkg -s apache2 >/dev/null 2>&1 || had_apache=0
+    ensure_packages docker.io docker-registry busybox-static gcc libc6-dev openssl curl iproute2 iptables redis-server haproxy apache2
+    # installing apache2 starts the system's httpd on port 80 (and enables it at boot); the tests run httpds of their
+    # own, so one we just installed is stopped and disabled (an apache2 that was there before is left alone)
+    [ "$had_apache" = 1 ] || quiet_system_apache
     mkdir -p "$DOCKERERA_ENV"
     rm -f "$PROPS" # written again only once everything is up
 
@@ -77,6 +82,19 @@ up() {
     } >"$tmp"
     mv "$tmp" "$PROPS"
     say "environment up in $((($(date +%s%N) - start) / 1000000)) ms: $PROPS"
+}
+
+# quiet_system_apache: stops and disables the system's apache2 service (with or without systemd).
+quiet_system_apache() {
+    local svc
+    for svc in apache2 apache-htcacheclean; do
+        if [ -d /run/systemd/system ]; then
+            systemctl disable --now "$svc" >/dev/null 2>&1 || true
+        else
+            service "$svc" stop >/dev/null 2>&1 || true
+            update-rc.d "$svc" disable >/dev/null 2>&1 || true
+        fi
+    done
 }
 
 down() {

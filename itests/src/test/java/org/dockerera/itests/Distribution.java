@@ -154,6 +154,22 @@ public final class Distribution implements AutoCloseable {
             stop();
         } finally {
             process().ifPresent(ProcessHandle::destroyForcibly);
+            keepLog();
+        }
+    }
+
+    /** Copies karaf.log to target/karaf-logs/ (the home is a temporary directory) for a failure's post-mortem. */
+    private void keepLog() {
+        try {
+            Path log = home.resolve("data/log/karaf.log");
+            if (Files.exists(log)) {
+                Path dir = Path.of(System.getProperty("dockerera.logs", "target/karaf-logs"));
+                Files.createDirectories(dir);
+                Files.copy(log, dir.resolve(java.time.LocalDateTime.now().toString().replace(':', '-') + "-"
+                        + home.getParent().getFileName() + ".log"));
+            }
+        } catch (IOException e) {
+            System.err.println("could not keep " + home + "/data/log/karaf.log: " + e);
         }
     }
 

@@ -48,16 +48,21 @@ class RouterIT {
     private final String app = "zd-" + Long.toHexString(System.currentTimeMillis() % 0xfffffffL) + ".router.test";
     private final List<String> hostUrls = new ArrayList<>();
     private Distribution dist;
+    private int haproxyPort;
     private Api api;
     private String admin;
 
     @BeforeAll
     void boot(@TempDir Path work) throws Exception {
         dist = Distribution.create(work);
+        haproxyPort = freePort();
+        dist.setProperty("etc/org.dockerera.router.haproxy.cfg", "listenHost", "127.0.0.1");
+        dist.setProperty("etc/org.dockerera.router.haproxy.cfg", "port", String.valueOf(haproxyPort));
         api = new Api(dist.baseUrl());
         dist.start();
         await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> api.get("/api/health", null).status() == 200);
+        dist.client("feature:install dockerera-router-haproxy");
         Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
         admin = Files.readString(tokenFile).trim();
@@ -73,6 +78,7 @@ class RouterIT {
         try {
             if (dist != null) {
                 dist.close();
+                haproxyMaster().ifPresent(ProcessHandle::destroy); // if the controller was killed before it stopped it
             }
         } finally {
             for (String url : hostUrls) {
@@ -83,11 +89,12 @@ class RouterIT {
 
     @Test
     @Order(1)
-    void theBuiltInRouterIsRegisteredAndRoutesTheAppsHostToItsInstances() throws IOException {
-        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/routers", admin).json().size() == 1);
-        JsonNode router = api.get("/api/routers", admin).json().get(0);
-        assertThat(router.get("type").asText()).isEqualTo("builtin");
-        assertThat(router.get("url").asText()).isEqualTo("http://127.0.0.1:" + dist.routerPort());
+    void theBuiltInAndHaproxyRoutersAreRegisteredAndRouteTheAppsHostToItsInstances() throws IOException {
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/routers", admin).json().size() == 2);
+        Map<String, String> urls = new java.util.TreeMap<>();
+        api.get("/api/routers", admin).json().forEach(r -> urls.put(r.get("type").asText(), r.get("url").asText()));
+        assertThat(urls).containsExactlyInAnyOrderEntriesOf(Map.of("builtin", "http://127.0.0.1:" + dist.routerPort(),
+                "haproxy", "http://127.0.0.1:" + haproxyPort));
         assertThat(api.post("/api/apps", admin, "{\"name\":" + Api.q(app) + ",\"instances\":2,\"drainTimeoutMs\":1500,"
                 + "\"health\":" + HEALTH + "}").status()).isEqualTo(201);
         assertThat(deploy(env.get("image.v1")).get("status").asText()).isEqualTo("succeeded");
@@ -95,14 +102,51 @@ class RouterIT {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).startsWith("testapp v1 ");
         assertThat(Client.once(dist.routerPort(), "GET", "unknown.test", "/", null).status()).isEqualTo(404);
-        JsonNode routes = api.get("/api/routes", admin).json();
-        assertThat(routes.get("epoch").asLong()).isEqualTo(api.get("/api/routers", admin).json().get(0).get("epoch")
-                .asLong());
+        awaitEveryRouterServesTheCurrentEpoch();
+        Client.Reply viaHaproxy = Client.once(haproxyPort, "GET", app, "/", null);
+        assertThat(viaHaproxy.status()).isEqualTo(200);
+        assertThat(viaHaproxy.body()).startsWith("testapp v1 ");
+        assertThat(Client.once(haproxyPort, "GET", "unknown.test", "/", null).status()).isEqualTo(404);
+    }
+
+    /** Every registered router acknowledged the current table. */
+    private void awaitEveryRouterServesTheCurrentEpoch() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            long epoch = api.get("/api/routes", admin).json().get("epoch").asLong();
+            assertThat(api.get("/api/routers", admin).json()).allSatisfy(r -> {
+                assertThat(r.get("epoch").asLong()).as(r.toString()).isEqualTo(epoch);
+                assertThat(r.get("status").asText()).isEqualTo("up");
+            });
+        });
+    }
+
+    private java.util.Optional<ProcessHandle> haproxyMaster() {
+        try {
+            Path pid = dist.home().resolve("data/dockerera/haproxy/haproxy.pid");
+            return Files.exists(pid) ? ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).get(0).trim()))
+                    : java.util.Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     @Test
     @Order(2)
-    void fiveDeploysAndARollbackUnderLoadFailNoRequestAndNoInstanceServesAfterItsSigterm() throws Exception {
+    void throughTheBuiltInRouterFiveDeploysAndARollbackUnderLoadFailNoRequest() throws Exception {
+        zeroDowntime(dist.routerPort(), "builtin");
+    }
+
+    @Test
+    @Order(3)
+    void throughHaproxyFiveDeploysAndARollbackUnderLoadFailNoRequest() throws Exception {
+        zeroDowntime(haproxyPort, "haproxy");
+    }
+
+    /**
+     * 20 keep-alive connections (GETs and POSTs) through the router on {@code port} while 5 deploys and a rollback
+     * replace every instance: no non-2xx answer, no socket error, and no container logs a request after its SIGTERM.
+     */
+    private void zeroDowntime(int port, String type) throws Exception {
         Map<String, Process> logFollowers = new ConcurrentHashMap<>();
         List<Path> logs = new CopyOnWriteArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -138,7 +182,7 @@ class RouterIT {
                 while (running.get()) {
                     try {
                         if (client == null) {
-                            client = new Client(dist.routerPort());
+                            client = new Client(port);
                         }
                         Client.Reply r = posts ? client.send("POST", app, "/", "{\"n\":1}") : client.send("GET", app,
                                 "/", null);
@@ -168,7 +212,12 @@ class RouterIT {
         List<String> images = List.of(env.get("image.v2"), env.get("image.v1"), env.get("image.v2"),
                 env.get("image.v1"), env.get("image.v2"));
         for (String image : images) {
-            assertThat(deploy(image).get("status").asText()).as("deploy of " + image).isEqualTo("succeeded");
+            JsonNode d = deploy(image);
+            assertThat(d.get("status").asText()).as(() -> "deploy of " + image + ": " + d + "\nits release: "
+                    + api.get("/api/apps/" + app + "/releases/" + d.path("release").asText(), admin).body()
+                    + "\nits events: " + api.get("/api/deploys/" + d.path("id").asText() + "/events", admin).body()
+                    + "\ninstances: " + api.get("/api/apps/" + app + "/instances", admin).body())
+                    .isEqualTo("succeeded");
         }
         Api.Response rb = api.post("/api/apps/" + app + "/rollback", admin, "{}");
         assertThat(rb.status()).isEqualTo(202);
@@ -182,11 +231,14 @@ class RouterIT {
         logFollowers.values().forEach(Process::destroy);
 
         assertThat(ok.get()).as("requests served").isGreaterThan(500);
-        assertThat(failures).as("non-2xx answers and socket errors during 5 deploys and a rollback").isEmpty();
-        String routerId = api.get("/api/routers", admin).json().get(0).get("id").asText();
-        JsonNode stats = api.get("/api/routers/" + routerId + "/stats", admin).json();
-        assertThat(stats.path(app).path("retries").asLong()).as("the router never had to retry").isZero();
-        assertThat(stats.path(app).path("requests").asLong()).isGreaterThan(500);
+        assertThat(failures).as("non-2xx answers and socket errors through " + type
+                + " during 5 deploys and a rollback").isEmpty();
+        if (type.equals("builtin")) {
+            String routerId = routerId("builtin");
+            JsonNode stats = api.get("/api/routers/" + routerId + "/stats", admin).json();
+            assertThat(stats.path(app).path("retries").asLong()).as("the router never had to retry").isZero();
+            assertThat(stats.path(app).path("requests").asLong()).isGreaterThan(500);
+        }
         assertThat(logs).isNotEmpty();
         for (Path log : logs) {
             assertThat(Files.readString(log)).as("log of a container of " + app).doesNotContain("served-after-sigterm");
@@ -200,8 +252,91 @@ class RouterIT {
         })).as("old instances were stopped with SIGTERM while followed").isTrue();
     }
 
+    private String routerId(String type) {
+        for (JsonNode r : api.get("/api/routers", admin).json()) {
+            if (r.get("type").asText().equals(type)) {
+                return r.get("id").asText();
+            }
+        }
+        throw new AssertionError("no " + type + " router registered");
+    }
+
     @Test
-    @Order(3)
+    @Order(4)
+    void httpsWithAnUploadedCertificateTheRedirectForwardingHeadersAnd503(@TempDir Path dir) throws Exception {
+        TestCertificates.Pair cert = TestCertificates.selfSigned(dir, "rsa:2048", 2, false, app);
+        Api.Response put = api.put("/api/apps/" + app + "/domains/" + app + "/cert", admin, "{\"cert\":"
+                + Api.q(cert.cert()) + ",\"key\":" + Api.q(cert.key()) + "}");
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        String fingerprint = put.json().get("fingerprint").asText();
+        assertThat(api.get("/api/routes", admin).json().get("routes")).anySatisfy(r -> {
+            assertThat(r.get("host").asText()).isEqualTo(app);
+            assertThat(r.get("tls").asText()).isEqualTo(fingerprint);
+        });
+        assertThat(api.get("/api/routes", admin).body()).doesNotContain("PRIVATE KEY");
+        awaitEveryRouterServesTheCurrentEpoch();
+
+        try (Https https = new Https(dist.routerHttpsPort(), app, cert.cert())) {
+            assertThat(https.peerSubject()).isEqualTo("CN=" + app);
+            Client.Reply r = https.client.send("GET", app, "/headers", null);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).contains("X-Forwarded-Proto: https").contains("X-Forwarded-For: 127.0.0.1")
+                    .contains("X-Forwarded-Host: " + app).contains("proto=https").containsPattern("X-Request-Id: \\S+");
+            assertThat(https.client.send("POST", app, "/", "{}").body()).startsWith("testapp ");
+        }
+        // plain HTTP is served until the app asks for the redirect
+        assertThat(Client.once(dist.routerPort(), "GET", app, "/", null).status()).isEqualTo(200);
+        assertThat(api.put("/api/apps/" + app + "/https", admin, "{\"redirect\":true}").status()).isEqualTo(200);
+        awaitEveryRouterServesTheCurrentEpoch();
+        Client.Reply redirected = Client.once(dist.routerPort(), "GET", app, "/env/PORT?x=1", null);
+        assertThat(redirected.status()).isEqualTo(308);
+        assertThat(redirected.location()).isEqualTo("https://" + app + ":" + dist.routerHttpsPort() + "/env/PORT?x=1");
+        assertThat(api.put("/api/apps/" + app + "/https", admin, "{\"redirect\":false}").status()).isEqualTo(200);
+        awaitEveryRouterServesTheCurrentEpoch();
+        assertThat(Client.once(dist.routerPort(), "GET", app, "/", null).status()).isEqualTo(200);
+        assertThat(dist.client("dockerera:cert-list " + app)).contains(fingerprint);
+
+        // a wrong certificate is refused with the reason
+        TestCertificates.Pair other = TestCertificates.selfSigned(dir, "rsa:2048", 2, false, "other.test");
+        Api.Response bad = api.put("/api/apps/" + app + "/domains/" + app + "/cert", admin, "{\"cert\":"
+                + Api.q(other.cert()) + ",\"key\":" + Api.q(other.key()) + "}");
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.body()).contains("invalid-certificate").contains("not " + app);
+
+        // X-Forwarded-For through HAProxy too
+        assertThat(Client.once(haproxyPort, "GET", app, "/headers", null).body())
+                .containsIgnoringCase("X-Forwarded-For: 127.0.0.1"); // HAProxy sends header names in lower case
+
+        // an app without instances: 503 naming it, from both routers
+        String idle = "idle-" + app;
+        assertThat(api.post("/api/apps", admin, "{\"name\":" + Api.q(idle) + "}").status()).isEqualTo(201);
+        awaitEveryRouterServesTheCurrentEpoch();
+        Client.Reply none = Client.once(dist.routerPort(), "GET", idle, "/", null);
+        assertThat(none.status()).isEqualTo(503);
+        assertThat(none.body()).contains(idle);
+        assertThat(Client.once(haproxyPort, "GET", idle, "/", null).status()).isEqualTo(503);
+    }
+
+    @Test
+    @Order(5)
+    void aWebsocketSurvivesTableSwapsForOtherApps() throws Exception {
+        String idle = "idle-" + app;
+        for (int port : List.of(dist.routerPort(), haproxyPort)) {
+            try (WebSocket ws = new WebSocket(port, app)) {
+                assertThat(ws.echo("before " + port)).isEqualTo("before " + port);
+                for (int i = 0; i < 3; i++) { // three new tables that do not touch this app
+                    String domain = "ws" + i + "-" + port + ".swap.test";
+                    assertThat(api.post("/api/apps/" + idle + "/domains", admin, "{\"domain\":" + Api.q(domain)
+                            + "}").status()).isEqualTo(201);
+                    awaitEveryRouterServesTheCurrentEpoch();
+                    assertThat(ws.echo("after swap " + i)).isEqualTo("after swap " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
     void aRouterOnlyProcessIsFedOverRestAndKeepsServingWithTheControllerGone(@TempDir Path work)
             throws Exception {
         Api.Response token = api.post("/api/tokens", admin, "{\"name\":\"router-only\",\"scope\":\"router\"}");
@@ -222,14 +357,24 @@ class RouterIT {
         try {
             await().atMost(BOOT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 JsonNode routers = api.get("/api/routers", admin).json();
-                assertThat(routers).hasSize(2);
+                assertThat(routers).hasSize(3);
                 assertThat(routers).allSatisfy(r -> {
                     assertThat(r.get("status").asText()).isEqualTo("up");
                     assertThat(r.get("epoch").asLong()).isEqualTo(api.get("/api/routes", admin).json().get("epoch")
                             .asLong());
                 });
             });
-            assertThat(Client.once(routerPort, "GET", app, "/", null).body()).startsWith("testapp ");
+            for (int port : List.of(routerPort, dist.routerPort(), haproxyPort)) {
+                assertThat(Client.once(port, "GET", app, "/", null).body()).as("through " + port)
+                        .startsWith("testapp ");
+            }
+            // one router dies: the others serve, and the controller stops waiting for it once its lease is out
+            ProcessHandle haproxy = haproxyMaster().orElseThrow();
+            haproxy.destroyForcibly();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !haproxy.isAlive());
+            for (int port : List.of(routerPort, dist.routerPort())) {
+                assertThat(Client.once(port, "GET", app, "/", null).status()).as("through " + port).isEqualTo(200);
+            }
             dist.kill9(); // the controller (and the router in its JVM) is gone: the router-only one serves its last table
             for (int i = 0; i < 20; i++) {
                 Client.Reply r = Client.once(routerPort, "GET", app, "/", null);
@@ -237,6 +382,11 @@ class RouterIT {
                 assertThat(r.body()).startsWith("testapp ");
             }
         } finally {
+            Path log = home.resolve("data/log/karaf.log");
+            if (Files.exists(log)) {
+                Files.createDirectories(Path.of("target/karaf-logs"));
+                Files.copy(log, Path.of("target/karaf-logs/router-only-" + System.currentTimeMillis() + ".log"));
+            }
             new ProcessBuilder(home.resolve("bin/stop").toString()).start().waitFor();
             await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.allProcesses().noneMatch(h -> h.info()
                     .arguments().map(a -> java.util.Arrays.asList(a).contains("-Dkaraf.home=" + home)).orElse(false)));
@@ -269,14 +419,18 @@ class RouterIT {
 
     /** A raw HTTP/1.1 keep-alive client (the JDK's refuses to set Host). */
     static final class Client {
-        record Reply(int status, String body, boolean close) {
+        record Reply(int status, String body, boolean close, String location) {
         }
 
         private final Socket socket;
         private final InputStream in;
 
         Client(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
+            this(new Socket("127.0.0.1", port));
+        }
+
+        Client(Socket socket) throws IOException {
+            this.socket = socket;
             socket.setSoTimeout(10_000);
             in = new BufferedInputStream(socket.getInputStream());
         }
@@ -303,6 +457,7 @@ class RouterIT {
             int length = -1;
             boolean chunked = false;
             boolean close = false;
+            String location = null;
             String l;
             while (!(l = line()).isEmpty()) {
                 String lower = l.toLowerCase(java.util.Locale.ROOT);
@@ -312,6 +467,8 @@ class RouterIT {
                     chunked = true;
                 } else if (lower.startsWith("connection:") && lower.contains("close")) {
                     close = true;
+                } else if (lower.startsWith("location:")) {
+                    location = l.substring(9).trim();
                 }
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -325,7 +482,7 @@ class RouterIT {
             } else if (length >= 0) {
                 out.write(in.readNBytes(length));
             }
-            return new Reply(code, out.toString(StandardCharsets.UTF_8), close);
+            return new Reply(code, out.toString(StandardCharsets.UTF_8), close, location);
         }
 
         private String line() throws IOException {
@@ -348,6 +505,102 @@ class RouterIT {
             } catch (IOException ignored) {
                 // closing
             }
+        }
+    }
+
+    /** A TLS connection to a router's HTTPS port with SNI, trusting only the given certificate. */
+    static final class Https implements AutoCloseable {
+        final javax.net.ssl.SSLSocket socket;
+        final Client client;
+
+        Https(int port, String sni, String trustedPem) throws Exception {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("c", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(trustedPem.getBytes(StandardCharsets.US_ASCII))));
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            socket = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+            javax.net.ssl.SSLParameters p = socket.getSSLParameters();
+            p.setServerNames(List.of(new javax.net.ssl.SNIHostName(sni)));
+            socket.setSSLParameters(p);
+            socket.startHandshake();
+            client = new Client(socket);
+        }
+
+        String peerSubject() throws javax.net.ssl.SSLPeerUnverifiedException {
+            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+                    .getSubjectX500Principal().getName();
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /** A minimal RFC 6455 client: text messages, masked as clients must. */
+    static final class WebSocket implements AutoCloseable {
+        private final Socket socket;
+        private final InputStream in;
+
+        WebSocket(int port, String host) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(10_000);
+            in = new BufferedInputStream(socket.getInputStream());
+            byte[] nonce = new byte[16];
+            new java.security.SecureRandom().nextBytes(nonce);
+            String key = java.util.Base64.getEncoder().encodeToString(nonce);
+            socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    throw new IOException("closed during the handshake: " + head);
+                }
+                head.append((char) c);
+            }
+            String expected;
+            try {
+                expected = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1")
+                        .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            if (!head.toString().startsWith("HTTP/1.1 101") || !head.toString().contains(expected)) {
+                throw new IOException("not a websocket handshake: " + head);
+            }
+        }
+
+        String echo(String text) throws IOException {
+            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+            byte[] mask = new byte[4];
+            new java.security.SecureRandom().nextBytes(mask);
+            ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            frame.write(0x81);
+            frame.write(0x80 | payload.length); // short messages only
+            frame.write(mask);
+            for (int i = 0; i < payload.length; i++) {
+                frame.write(payload[i] ^ mask[i % 4]);
+            }
+            socket.getOutputStream().write(frame.toByteArray());
+            socket.getOutputStream().flush();
+            int b0 = in.read();
+            int len = in.read();
+            if (b0 != 0x81 || len < 0 || len > 125) {
+                throw new IOException("unexpected frame " + b0 + "/" + len);
+            }
+            return new String(in.readNBytes(len), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 }

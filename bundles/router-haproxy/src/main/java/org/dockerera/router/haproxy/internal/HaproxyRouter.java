@@ -67,6 +67,9 @@ public class HaproxyRouter implements RouterBackend {
 
         @AttributeDefinition(description = "Client and server inactivity timeout, ms")
         long timeoutMs() default 60000;
+
+        @AttributeDefinition(description = "HAProxy threads (nbthread); 0: HAProxy's default, one per CPU")
+        int threads() default 0;
     }
 
     private Config config;
@@ -219,7 +222,8 @@ public class HaproxyRouter implements RouterBackend {
     private void write(Layout.Plan plan) throws IOException {
         writeMaps(plan);
         Files.writeString(dir.resolve("haproxy.cfg"), Layout.config(plan, config.listenHost(), config.port(),
-                dir.toString(), config.connectTimeoutMs(), config.timeoutMs()), StandardCharsets.UTF_8);
+                dir.toString(), config.connectTimeoutMs(), config.timeoutMs(), config.threads()),
+                StandardCharsets.UTF_8);
     }
 
     private void writeMaps(Layout.Plan plan) throws IOException {

@@ -169,12 +169,14 @@ final class Layout {
     }
 
     /** The whole config for this plan. */
-    static String config(Plan plan, String listenHost, int port, String dir, long connectMs, long timeoutMs) {
+    static String config(Plan plan, String listenHost, int port, String dir, long connectMs, long timeoutMs,
+                         int threads) {
         StringBuilder c = new StringBuilder();
         c.append("# written by dockerera: do not edit (rewritten at every reload)\n")
                 .append("global\n")
                 .append("    stats socket ").append(dir).append("/admin.sock mode 600 level admin expose-fd listeners\n")
                 .append("    maxconn 4000\n")
+                .append(threads > 0 ? "    nbthread " + threads + "\n" : "")
                 .append("defaults\n")
                 .append("    mode http\n")
                 .append("    timeout connect ").append(connectMs).append("ms\n")

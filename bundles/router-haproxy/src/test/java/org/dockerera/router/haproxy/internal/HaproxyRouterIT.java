@@ -90,6 +90,10 @@ class HaproxyRouterIT {
             public long timeoutMs() {
                 return 10000;
             }
+
+            public int threads() {
+                return 1;
+            }
         };
     }
 
