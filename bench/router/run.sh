@@ -13,7 +13,7 @@ command -v nginx >/dev/null || { apt-get install -y -qq nginx-light >/dev/null |
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 work=$(mktemp -d /tmp/dockerera-bench-router.XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { s=$?; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; if [ $s -ne 0 ]; then echo "bench failed ($s); logs:"; tail -n 20 "$work"/*.log; fi; rm -rf "$work"; }
 trap cleanup EXIT
 
 command -v haproxy >/dev/null || { apt-get install -y -qq haproxy >/dev/null; }
@@ -44,7 +44,7 @@ http {
 CONF
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g 'daemon off;' & pids+=($!)
 
-mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
+mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >"$work/mvn.log" 2>&1
 java -Xms256m -Xmx512m -Dio.netty.leakDetection.level=disabled -cp "target/classes:$(cat target/cp.txt)" \
     org.dockerera.router.builtin.internal.RouterBenchMain $ROUTER 1 127.0.0.1:$BACKEND >"$work/router.log" 2>&1 & pids+=($!)
 java -Xmx128m -cp "target/classes:$(cat target/cp.txt)" \

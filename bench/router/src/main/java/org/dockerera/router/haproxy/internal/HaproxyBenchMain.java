@@ -22,7 +22,7 @@ public final class HaproxyBenchMain {
         Path dir = Files.createTempDirectory("dockerera-bench-haproxy");
         HaproxyRouter router = new HaproxyRouter();
         router.start(config(port, threads), dir);
-        Runtime.getRuntime().addShutdownHook(new Thread(router::stop));
+        java.lang.Runtime.getRuntime().addShutdownHook(new Thread(router::stop));
         router.apply(new RouteTable(1, List.of(new Route("bench.test", "bench", List.of(backend)))));
         System.out.println("HAProxy router serving bench.test on 127.0.0.1:" + port + " (" + threads + " thread(s))");
         Thread.currentThread().join();
