@@ -8,8 +8,9 @@
 #      instances), TRIALS trials, median and max, split into detection and replacement; the daemon is restarted after
 #      each trial and its orphaned containers must be removed before the next.
 #
-#   (c) route propagation: a table change (a domain added) until every registered router answers for it, CHANGES
-#      times: p50/p99/max.
+#   (c) route propagation: a table change (a domain added) until each registered router answers for it (the
+#      built-in one, and HAProxy and Apache unless BENCH_ROUTERS says otherwise), CHANGES times: p50/p99/max per
+#      router and for all of them.
 #   bench/deploy/run.sh [RUNS=5] [TRIALS=5] [CHANGES=100]
 #
 # Needs the test environment (scripts/env.sh up 3) and, unless DOCKERERA_URL and DOCKERERA_TOKEN_FILE name a running
@@ -55,6 +56,11 @@ if [ -z "$URL" ]; then
     setprop "$WORK/etc/org.dockerera.controller.cfg" autoRegisterLocal false
     setprop "$WORK/etc/org.dockerera.router.builtin.cfg" listenHost 127.0.0.1
     setprop "$WORK/etc/org.dockerera.router.builtin.cfg" port "$(free_port)"
+    setprop "$WORK/etc/org.dockerera.router.builtin.cfg" httpsPort "$(free_port)"
+    for r in haproxy apache; do
+        setprop "$WORK/etc/org.dockerera.router.$r.cfg" listenHost 127.0.0.1
+        setprop "$WORK/etc/org.dockerera.router.$r.cfg" port "$(free_port)"
+    done
     "$WORK/bin/start"
     URL=http://127.0.0.1:$HTTP
     TOKEN_FILE=$WORK/data/dockerera/admin.token
@@ -63,6 +69,17 @@ if [ -z "$URL" ]; then
     until curl -fs "$URL/api/health" >/dev/null 2>&1 && [ -s "$TOKEN_FILE" ]; do
         [ $SECONDS -lt $deadline ] || { echo "the distribution did not answer within 120 s ($WORK/data/log)" >&2; exit 1; }
         sleep 0.2
+    done
+    # the other router backends, for per-type propagation figures (BENCH_ROUTERS="" for the built-in one only)
+    for r in ${BENCH_ROUTERS-haproxy apache}; do
+        echo "feature:install dockerera-router-$r" | "$WORK/bin/client" -b >/dev/null
+    done
+    want=$((1 + $(wc -w <<<"${BENCH_ROUTERS-haproxy apache}")))
+    deadline=$((SECONDS + 60))
+    until [ "$(curl -fs -H "Authorization: Bearer $(cat "$TOKEN_FILE")" "$URL/api/routers" |
+               python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null)" = "$want" ]; do
+        [ $SECONDS -lt $deadline ] || { echo "not all $want routers registered within 60 s" >&2; exit 1; }
+        sleep 0.5
     done
 fi
 [ -n "$TOKEN_FILE" ] || { echo "DOCKERERA_TOKEN_FILE: a file holding an admin token" >&2; exit 1; }
