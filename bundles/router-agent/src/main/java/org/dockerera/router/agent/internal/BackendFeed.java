@@ -34,12 +34,21 @@ final class BackendFeed implements AutoCloseable {
     private ScheduledFuture<?> renewal;
     private int failures;
     private volatile Map<String, TlsCertificate> certs = Map.of();
+    private final java.util.concurrent.atomic.AtomicReference<RouteTable> pending =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService applier;
 
     BackendFeed(RouterBackend backend, Fleet fleet, ScheduledExecutorService timer, Duration retry) {
         this.backend = backend;
         this.fleet = fleet;
         this.timer = timer;
         this.retry = retry;
+        this.applier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dockerera-router-apply-" + backend.type());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     String id() {
@@ -69,7 +78,41 @@ final class BackendFeed implements AutoCloseable {
         }
     }
 
+    /**
+     * A table from the feed: handed to this router's own applier thread, newest wins. The feed's thread (in-process:
+     * the controller's one notifier thread for every router) never waits for a slow router (an httpd reload), so one
+     * router's apply does not delay the others.
+     */
     private void onTable(RouteTable table) {
+        if (closed) {
+            return;
+        }
+        pending.accumulateAndGet(table, (a, b) -> a == null || b.epoch() >= a.epoch() ? b : a);
+        if (draining.compareAndSet(false, true)) {
+            try {
+                applier.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                draining.set(false);
+            }
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            RouteTable t = pending.getAndSet(null);
+            if (t != null) {
+                applyAndAck(t);
+                continue;
+            }
+            draining.set(false);
+            // a table that came after the getAndSet and before the set(false) found draining still true: take it
+            if (pending.get() == null || !draining.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private void applyAndAck(RouteTable table) {
         if (closed) {
             return;
         }
@@ -180,6 +223,7 @@ final class BackendFeed implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        applier.shutdown();
         if (renewal != null) {
             renewal.cancel(false);
         }

@@ -132,11 +132,13 @@ class BackendFeedTest {
         feed.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> fleet.onTable != null);
         fleet.publish(3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.served == 3);
         fleet.publish(2); // older: not applied, the served epoch is acknowledged again
         fleet.publish(4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> fleet.calls.contains("ack r-1 4"));
         assertThat(backend.applied).containsExactly(3L, 4L);
         assertThat(fleet.calls).containsSubsequence("register builtin http://127.0.0.1:18080 -> r-1",
-                "follow after 0", "ack r-1 3", "ack r-1 3", "ack r-1 4");
+                "follow after 0", "ack r-1 3", "ack r-1 4");
         feed.close();
         assertThat(fleet.calls).endsWith("unfollow", "leave r-1");
     }
@@ -163,6 +165,7 @@ class BackendFeedTest {
         feed.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> fleet.onTable != null);
         fleet.publish(5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.servedEpoch() == 5);
         fleet.unreachable.set(true);
         fleet.onBroken.accept(new IllegalStateException("connection reset"));
         assertThat(backend.servedEpoch()).isEqualTo(5);
@@ -204,15 +207,15 @@ class BackendFeedTest {
         feed.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> fleet.onTable != null);
         Route plain = new Route("b.test", "b.test", List.of("127.0.0.2:2"));
-        fleet.onTable.accept(new RouteTable(1, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:1"), "f1",
+        applied(fleet, backend, new RouteTable(1, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:1"), "f1",
                 true), plain)));
-        fleet.onTable.accept(new RouteTable(2, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:3"), "f1",
+        applied(fleet, backend, new RouteTable(2, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:3"), "f1",
                 true), plain)));
         fleet.certificates.put("a.test", v2);
-        fleet.onTable.accept(new RouteTable(3, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:3"), "f2",
+        applied(fleet, backend, new RouteTable(3, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:3"), "f2",
                 true), plain)));
         fleet.certificates.remove("a.test");
-        fleet.onTable.accept(new RouteTable(4, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:3"), "f3",
+        applied(fleet, backend, new RouteTable(4, List.of(new Route("a.test", "a.test", List.of("127.0.0.2:3"), "f3",
                 true), plain)));
         assertThat(given).containsExactly(Map.of("a.test", v1), Map.of("a.test", v1), Map.of("a.test", v2), Map.of());
         assertThat(fleet.calls.stream().filter(c -> c.startsWith("certificate")).count()).isEqualTo(3);
@@ -227,5 +230,42 @@ class BackendFeedTest {
                 + "\"backends\":[],\"tls\":null,\"httpsRedirect\":false}]}");
         assertThat(t.routes()).containsExactly(new Route("a.test", "a.test", List.of(), "ab12", true),
                 new Route("b.test", "b.test", List.of()));
+    }
+
+    private static void applied(RecordingFleet fleet, RecordingBackend backend, RouteTable t) {
+        fleet.onTable.accept(t);
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.servedEpoch() == t.epoch());
+    }
+
+    @Test
+    void aSlowRouterNeitherHoldsTheFeedNorFallsBehindMoreThanOneTable() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        RecordingBackend backend = new RecordingBackend() {
+            @Override
+            public void apply(RouteTable table) {
+                entered.countDown();
+                try {
+                    release.await(); // an httpd reload that takes its time
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.apply(table);
+            }
+        };
+        RecordingFleet fleet = new RecordingFleet();
+        BackendFeed feed = new BackendFeed(backend, fleet, timer, Duration.ofMillis(20));
+        feed.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> fleet.onTable != null);
+        fleet.publish(1);
+        assertThat(entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // the publishing thread is not held while the router applies epoch 1
+        fleet.publish(2);
+        fleet.publish(3);
+        assertThat(backend.applied).isEmpty();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> fleet.calls.contains("ack r-1 3"));
+        assertThat(backend.applied).containsExactly(1L, 3L); // 2 was superseded while 1 was being applied
+        feed.close();
     }
 }
