@@ -1,5 +1,7 @@
 package org.dockerera.itests;
 
+import org.dockerera.testing.TestCertificates;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

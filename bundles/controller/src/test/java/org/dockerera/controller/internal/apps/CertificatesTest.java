@@ -1,5 +1,7 @@
 package org.dockerera.controller.internal.apps;
 
+import org.dockerera.testing.TestCertificates;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

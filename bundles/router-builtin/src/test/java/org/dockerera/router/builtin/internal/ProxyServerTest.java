@@ -1,5 +1,7 @@
 package org.dockerera.router.builtin.internal;
 
+import org.dockerera.testing.TestCertificates;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.Test;
 /** The data plane against real sockets on 127.0.0.1: small in-test backends, a raw HTTP/1.1 client. */
 class ProxyServerTest {
     private final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CountDownLatch testOver = new java.util.concurrent.CountDownLatch(1);
     private ProxyServer proxy;
 
     @BeforeEach
@@ -56,6 +59,7 @@ class ProxyServerTest {
 
     @AfterEach
     void stop() throws Exception {
+        testOver.countDown();
         proxy.close();
         for (AutoCloseable c : closing) {
             c.close();
@@ -85,7 +89,8 @@ class ProxyServerTest {
                 String path = ex.getRequestURI().getPath();
                 if (path.startsWith("/slow")) {
                     try {
-                        Thread.sleep(3000); // a backend that is too slow: the proxy must give up first
+                        // a backend that is too slow: it answers only when the test ends, the proxy must give up first
+                        testOver.await(10, java.util.concurrent.TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

@@ -1,4 +1,4 @@
-package org.dockerera.itests;
+package org.dockerera.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Certificates made by the real {@code openssl} for tests. */
-final class TestCertificates {
+/** Certificates made by the real {@code openssl} for tests (shared through the api test-jar). */
+public final class TestCertificates {
     /** A self-signed certificate and its key. */
-    record Pair(String cert, String key) {
+    public record Pair(String cert, String key) {
     }
 
     private TestCertificates() {
@@ -23,7 +23,7 @@ final class TestCertificates {
      * @param days      validity from now
      * @param pkcs1     write an RSA key in the old PKCS#1 form ({@code BEGIN RSA PRIVATE KEY})
      */
-    static Pair selfSigned(Path dir, String keyType, int days, boolean pkcs1, String... names) {
+    public static Pair selfSigned(Path dir, String keyType, int days, boolean pkcs1, String... names) {
         try {
             Path key = Files.createTempFile(dir, "key", ".pem");
             Path cert = Files.createTempFile(dir, "cert", ".pem");
