@@ -32,8 +32,18 @@ final class Exchange {
         return response;
     }
 
+    /**
+     * The request's method; a {@code POST} with {@code X-HTTP-Method-Override: PATCH} counts as {@code PATCH} (for
+     * clients whose HTTP stack has no PATCH, such as {@code HttpURLConnection}, which the CLI uses for its fast
+     * start). Only PATCH can be reached this way, and only from POST: both are mutations, so scopes and CSRF apply
+     * unchanged.
+     */
     String method() {
-        return request.getMethod().toUpperCase(Locale.ROOT);
+        String m = request.getMethod().toUpperCase(Locale.ROOT);
+        if ("POST".equals(m) && "PATCH".equalsIgnoreCase(request.getHeader("X-HTTP-Method-Override"))) {
+            return "PATCH";
+        }
+        return m;
     }
 
     void params(Map<String, String> params) {

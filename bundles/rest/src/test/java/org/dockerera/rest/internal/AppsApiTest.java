@@ -108,6 +108,19 @@ class AppsApiTest {
     }
 
     @Test
+    void aPostWithTheMethodOverrideHeaderIsAPatchWithTheSameScopesAndNothingElseIsOverridden() {
+        ApiServer.Res patched = server.call("POST", "/api/apps/web.test").bearer(ApiServer.DEPLOY)
+                .header("X-HTTP-Method-Override", "PATCH").json("{\"drainTimeoutMs\":700}").send();
+        assertThat(patched.status).isEqualTo(200);
+        assertThat(patched.json().path("drainTimeoutMs").asInt()).isEqualTo(700);
+        problem(server.call("POST", "/api/apps/web.test").bearer(ApiServer.READ)
+                .header("X-HTTP-Method-Override", "PATCH").json("{\"drainTimeoutMs\":1}").send(), 403, "forbidden");
+        problem(server.call("POST", "/api/apps/web.test").bearer(ApiServer.DEPLOY)
+                .header("X-HTTP-Method-Override", "DELETE").json("{}").send(), 405, "method-not-allowed");
+        assertThat(apps.calls).containsExactly("patch web.test by deploy-token");
+    }
+
+    @Test
     void patchingSettingsThatChangeContainersAnswers202AndMetadataOnly200WithTheApp() {
         String id = accepted(server.call("PATCH", "/api/apps/web.test").bearer(ApiServer.DEPLOY)
                 .json("{\"instances\":5}").send());
