@@ -49,6 +49,10 @@ final class Apps {
         @Option(names = "--health-path", paramLabel = "PATH", description = "HTTP health check path (default /health)")
         String healthPath;
 
+        @Option(names = "--start-timeout", paramLabel = "SECONDS",
+                description = "How long a new instance may take to become healthy (default 60)")
+        Integer startTimeout;
+
         @Option(names = "--type", description = "web (routed) or worker")
         String type;
 
@@ -69,8 +73,14 @@ final class Apps {
             if (type != null) {
                 body.put("type", type);
             }
-            if (healthPath != null) {
-                body.putObject("health").put("path", healthPath);
+            if (healthPath != null || startTimeout != null) {
+                ObjectNode health = body.putObject("health");
+                if (healthPath != null) {
+                    health.put("path", healthPath);
+                }
+                if (startTimeout != null) {
+                    health.put("startTimeoutMs", startTimeout * 1000L);
+                }
             }
             if (constraints != null) {
                 constraints.forEach(body.putArray("constraints")::add);

@@ -28,8 +28,9 @@ final class Describe extends Cmd {
         ArrayNode apps = all.putArray("apps");
         JsonNode list = only == null ? api.get("/apps") : Api.JSON.createArrayNode().add(api.get(Dockerera.appPath(only)));
         for (JsonNode a : list) {
-            ObjectNode app = ((ObjectNode) a).deepCopy();
+            ObjectNode app = Api.JSON.createObjectNode();
             String path = Dockerera.appPath(a.path("name").asText());
+            app.set("app", a);
             app.set("releases", api.get(path + "/releases"));
             app.set("instances", api.get(path + "/instances"));
             apps.add(app);
@@ -71,9 +72,10 @@ final class Describe extends Cmd {
         if (all.path("apps").size() == 0) {
             println("  (none: create one with `dockerera apps:add NAME`)");
         }
-        for (JsonNode app : all.path("apps")) {
+        for (JsonNode entry : all.path("apps")) {
+            JsonNode app = entry.path("app");
             int healthy = 0;
-            for (JsonNode i : app.path("instances")) {
+            for (JsonNode i : entry.path("instances")) {
                 if ("healthy".equals(i.path("state").asText())) {
                     healthy++;
                 }
@@ -83,16 +85,16 @@ final class Describe extends Cmd {
                     + (app.has("activeRelease") ? "release v" + app.get("activeRelease").asText() + " ("
                             + app.path("image").asText() + ")" : "not deployed"));
             int n = 0;
-            for (JsonNode r : app.path("releases")) {
+            for (JsonNode r : entry.path("releases")) {
                 if (n++ == RELEASES_SHOWN) {
-                    println("    … " + (app.path("releases").size() - RELEASES_SHOWN) + " older release(s)");
+                    println("    … " + (entry.path("releases").size() - RELEASES_SHOWN) + " older release(s)");
                     break;
                 }
                 println("    v" + r.path("version").asText() + "  " + t.status(r.path("status").asText()) + "  "
                         + r.path("image").asText() + "  " + r.path("cause").asText() + "  "
                         + Fmt.ago(Fmt.text(r, "time")));
             }
-            for (JsonNode i : app.path("instances")) {
+            for (JsonNode i : entry.path("instances")) {
                 println("    " + i.path("id").asText() + "  v" + i.path("release").asText() + "  on "
                         + i.path("hostId").asText() + "  " + Fmt.text(i, "address") + "  "
                         + t.status(i.path("state").asText()));
