@@ -8,10 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,10 +124,9 @@ class CliIT {
         return r;
     }
 
-    private HttpResponse<String> throughRouter(String path) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dist.routerPort() + path))
-                .header("Host", app).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    private Probe.Answer throughRouter(String path) {
+        Probe.Answer a = Probe.viaRouter(dist.routerPort(), app, path);
+        return a == null ? new Probe.Answer(0, "<no answer>") : a;
     }
 
     @Test

@@ -38,6 +38,43 @@ public final class Probe {
         }
     }
 
+    /**
+     * GET PATH with {@code Host: HOST} through a router on 127.0.0.1:PORT (a raw HTTP/1.1 request: the JDK client
+     * refuses to set Host), or null when nothing answered within 5 s.
+     */
+    public static Answer viaRouter(int port, String host, String path) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String raw = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int end = raw.indexOf("\r\n\r\n");
+            if (!raw.startsWith("HTTP/1.1 ") || end < 0) {
+                return null;
+            }
+            String head = raw.substring(0, end);
+            String body = raw.substring(end + 4);
+            if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                StringBuilder b = new StringBuilder();
+                int i = 0;
+                while (true) {
+                    int nl = body.indexOf("\r\n", i);
+                    int len = Integer.parseInt(body.substring(i, nl).trim(), 16);
+                    if (len == 0) {
+                        break;
+                    }
+                    b.append(body, nl + 2, nl + 2 + len);
+                    i = nl + 2 + len + 2;
+                }
+                body = b.toString();
+            }
+            return new Answer(Integer.parseInt(raw.substring(9, 12)), body);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The body of a 2xx answer, or a description of what came instead (for assertion messages). */
     public static String body(String address, String path) {
         Answer a = get(address, path);
