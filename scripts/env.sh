@@ -26,7 +26,8 @@ up() {
 
     local had_apache=1
     dpkg -s apache2 >/dev/null 2>&1 || had_apache=0
-    ensure_packages docker.io docker-registry busybox-static gcc libc6-dev openssl curl iproute2 iptables redis-server haproxy apache2
+    ensure_packages docker.io docker-registry busybox-static gcc libc6-dev openssl curl iproute2 iptables redis-server haproxy apache2 \
+        chromium chromium-driver
     # installing apache2 starts the system's httpd on port 80 (and enables it at boot); the tests run httpds of their
     # own, so one we just installed is stopped and disabled (an apache2 that was there before is left alone)
     [ "$had_apache" = 1 ] || quiet_system_apache

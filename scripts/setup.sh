@@ -17,7 +17,7 @@ die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root: it installs Debian packages and may start a Docker daemon"
 
 need=()
-for p in openjdk-17-jdk-headless maven curl; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+for p in openjdk-17-jdk-headless maven curl docker-registry; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
     say "installing ${need[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -55,6 +55,21 @@ mkdir -p "$(dirname "$DOCKERERA_HOME")"
 mv "$src" "$DOCKERERA_HOME"
 rm -rf "$tmp"
 
+say "the dockerera CLI on the PATH: /usr/local/bin/dockerera -> $ROOT/cli/target/dockerera"
+ln -sf "$ROOT/cli/target/dockerera" /usr/local/bin/dockerera
+if [ -d /etc/bash_completion.d ]; then
+    cli/target/dockerera completion >/etc/bash_completion.d/dockerera 2>/dev/null || true
+fi
+
+# a registry with demo images, so the quickstart has something to deploy: one already answering on 127.0.0.1:5000
+# is used as it is; otherwise Debian's docker-registry is started with its storage in run/demo/registry
+say "registry on 127.0.0.1:5000 with the demo images 127.0.0.1:5000/testapp:{v1,v2}"
+export DOCKERERA_ENV=${DOCKERERA_DEMO_ENV:-$ROOT/run/demo}
+if ! curl -fs -m 2 -o /dev/null http://127.0.0.1:5000/v2/; then
+    scripts/registry.sh up
+fi
+scripts/test-images.sh unix:///var/run/docker.sock
+
 say "starting"
 "$DOCKERERA_HOME/bin/start"
 port=$(sed -n 's/^ *org.osgi.service.http.port *= *\([0-9]*\).*/\1/p' "$DOCKERERA_HOME/etc/org.ops4j.pax.web.cfg" 2>/dev/null | head -n1)
@@ -74,6 +89,9 @@ dockerera ${VERSION:-} is running.
                 curl -H "Authorization: Bearer \$(cat $token_file)" http://127.0.0.1:$port/api/hosts
   Karaf console $DOCKERERA_HOME/bin/client            (127.0.0.1:8101, no password for the local operator)
                 echo 'dockerera:host-list' | $DOCKERERA_HOME/bin/client -b
+  CLI           dockerera init --yes    (then dockerera --help; quickstart in README.md)
+  Web UI        http://127.0.0.1:$port/   (log in with the admin token)
+  Router        http://127.0.0.1:8080/    (send it Host: <app name>)
   Logs          $DOCKERERA_HOME/data/log/karaf.log
   Stop          $DOCKERERA_HOME/bin/stop
 EOT
