@@ -122,7 +122,7 @@ public class ApacheRouter implements RouterBackend {
         @AttributeDefinition(description = "Instance addresses each host's balancer can take at run time beyond "
                 + "those it was rendered with (1 to 100, httpd's growth; about 1.5 KB of shared memory each); when "
                 + "one runs out, the config is re-rendered and gracefully reloaded")
-        int memberSlots() default 32;
+        int memberSlots() default 64;
     }
 
     private Config config;
