@@ -10,7 +10,9 @@
 #
 #   (c) route propagation: a table change (a domain added) until each registered router answers for it (the
 #      built-in one, and HAProxy and Apache unless BENCH_ROUTERS says otherwise), CHANGES times: p50/p99/max per
-#      router and for all of them.
+#      router and for all of them; then an instance change (scale 1 -> 2: the table gains a backend, no host name
+#      changes) from the table's arrival on the route stream until each router answers from the new instance,
+#      max(10, CHANGES/4) times: p50/p99/max per router.
 #   bench/deploy/run.sh [RUNS=5] [TRIALS=5] [CHANGES=100]
 #
 # Needs the test environment (scripts/env.sh up 3) and, unless DOCKERERA_URL and DOCKERERA_TOKEN_FILE name a running
@@ -18,6 +20,7 @@
 # `mvn install` (karaf-assembly/target/dockerera-karaf-*.tar.gz), which it starts on free ports with the shipped
 # defaults (etc/org.dockerera.controller.cfg: heartbeat 2 s, down after 6 s) and stops at the end.
 # BENCH_PROBE_MS (default 50): how often both sides probe a starting instance.
+# Maven runs offline; MAVEN_OPTS=-Dmaven.repo.local=DIR points it at another local repository.
 set -euo pipefail
 cd "$(dirname "$0")"
 RUNS=${1:-5}

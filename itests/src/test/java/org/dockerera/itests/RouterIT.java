@@ -35,8 +35,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The zero-downtime proof through the built-in router of the distribution: bounded load (20 keep-alive connections,
- * GETs and POSTs) while deploys and a rollback replace every instance, against 3 real daemons.
+ * The zero-downtime proof through the routers of the distribution (the built-in one, HAProxy and Apache httpd):
+ * bounded load (20 keep-alive connections, GETs and POSTs) while deploys and a rollback replace every instance,
+ * against 3 real daemons.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -51,6 +52,7 @@ class RouterIT {
     private final List<String> hostUrls = new ArrayList<>();
     private Distribution dist;
     private int haproxyPort;
+    private int apachePort;
     private Api api;
     private String admin;
 
@@ -60,11 +62,15 @@ class RouterIT {
         haproxyPort = freePort();
         dist.setProperty("etc/org.dockerera.router.haproxy.cfg", "listenHost", "127.0.0.1");
         dist.setProperty("etc/org.dockerera.router.haproxy.cfg", "port", String.valueOf(haproxyPort));
+        apachePort = freePort();
+        dist.setProperty("etc/org.dockerera.router.apache.cfg", "listenHost", "127.0.0.1");
+        dist.setProperty("etc/org.dockerera.router.apache.cfg", "port", String.valueOf(apachePort));
         api = new Api(dist.baseUrl());
         dist.start();
         await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> api.get("/api/health", null).status() == 200);
         dist.client("feature:install dockerera-router-haproxy");
+        dist.client("feature:install dockerera-router-apache");
         Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
         admin = Files.readString(tokenFile).trim();
@@ -81,6 +87,7 @@ class RouterIT {
             if (dist != null) {
                 dist.close();
                 haproxyMaster().ifPresent(ProcessHandle::destroy); // if the controller was killed before it stopped it
+                apacheParents().forEach(ProcessHandle::destroy); // likewise: SIGTERM stops a parent and its children
             }
         } finally {
             for (String url : hostUrls) {
@@ -91,12 +98,12 @@ class RouterIT {
 
     @Test
     @Order(1)
-    void theBuiltInAndHaproxyRoutersAreRegisteredAndRouteTheAppsHostToItsInstances() throws IOException {
-        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/routers", admin).json().size() == 2);
+    void theBuiltInHaproxyAndApacheRoutersAreRegisteredAndRouteTheAppsHostToItsInstances() throws IOException {
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/routers", admin).json().size() == 3);
         Map<String, String> urls = new java.util.TreeMap<>();
         api.get("/api/routers", admin).json().forEach(r -> urls.put(r.get("type").asText(), r.get("url").asText()));
         assertThat(urls).containsExactlyInAnyOrderEntriesOf(Map.of("builtin", "http://127.0.0.1:" + dist.routerPort(),
-                "haproxy", "http://127.0.0.1:" + haproxyPort));
+                "haproxy", "http://127.0.0.1:" + haproxyPort, "apache", "http://127.0.0.1:" + apachePort));
         assertThat(api.post("/api/apps", admin, "{\"name\":" + Api.q(app) + ",\"instances\":2,\"drainTimeoutMs\":1500,"
                 + "\"health\":" + HEALTH + "}").status()).isEqualTo(201);
         assertThat(deploy(env.get("image.v1")).get("status").asText()).isEqualTo("succeeded");
@@ -109,6 +116,10 @@ class RouterIT {
         assertThat(viaHaproxy.status()).isEqualTo(200);
         assertThat(viaHaproxy.body()).startsWith("testapp v1 ");
         assertThat(Client.once(haproxyPort, "GET", "unknown.test", "/", null).status()).isEqualTo(404);
+        Client.Reply viaApache = Client.once(apachePort, "GET", app, "/", null);
+        assertThat(viaApache.status()).isEqualTo(200);
+        assertThat(viaApache.body()).startsWith("testapp v1 ");
+        assertThat(Client.once(apachePort, "GET", "unknown.test", "/", null).status()).isEqualTo(404);
     }
 
     /** Every registered router acknowledged the current table. */
@@ -120,6 +131,22 @@ class RouterIT {
                 assertThat(r.get("status").asText()).isEqualTo("up");
             });
         });
+    }
+
+    /** The httpd parents running the distribution's Apache router config (children stop with their parent). */
+    private List<ProcessHandle> apacheParents() {
+        String conf = dist.home().resolve("data/dockerera/apache/httpd.conf").toString();
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a).contains(conf)
+                && List.of(a).contains("-DFOREGROUND")).orElse(false)
+                && p.parent().map(pp -> !pp.info().arguments().map(a -> List.of(a).contains(conf)).orElse(false))
+                .orElse(true)).toList();
+    }
+
+    /** Graceful reloads the distribution's httpd did so far (httpd logs each). */
+    private long apacheReloads() throws IOException {
+        Path log = dist.home().resolve("data/dockerera/apache/error.log");
+        return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains("SIGUSR1 received"))
+                .count() : 0;
     }
 
     private java.util.Optional<ProcessHandle> haproxyMaster() {
@@ -142,6 +169,19 @@ class RouterIT {
     @Order(3)
     void throughHaproxyFiveDeploysAndARollbackUnderLoadFailNoRequest() throws Exception {
         zeroDowntime(haproxyPort, "haproxy");
+    }
+
+    /**
+     * Through Apache httpd, whose instance changes go through its balancer-manager: the deploys and the rollback
+     * change instances only, so httpd must not have reloaded (a reload closes idle keep-alive connections). Its
+     * balancer took every instance address of the earlier proofs too: memberSlots (64) covers them.
+     */
+    @Test
+    @Order(4)
+    void throughApacheFiveDeploysAndARollbackUnderLoadFailNoRequest() throws Exception {
+        long reloads = apacheReloads();
+        zeroDowntime(apachePort, "apache");
+        assertThat(apacheReloads()).as("graceful reloads of httpd during the deploys").isEqualTo(reloads);
     }
 
     /**
@@ -264,7 +304,7 @@ class RouterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void httpsWithAnUploadedCertificateTheRedirectForwardingHeadersAnd503(@TempDir Path dir) throws Exception {
         TestCertificates.Pair cert = TestCertificates.selfSigned(dir, "rsa:2048", 2, false, app);
         Api.Response put = api.put("/api/apps/" + app + "/domains/" + app + "/cert", admin, "{\"cert\":"
@@ -309,7 +349,11 @@ class RouterIT {
         assertThat(Client.once(haproxyPort, "GET", app, "/headers", null).body())
                 .containsIgnoringCase("X-Forwarded-For: 127.0.0.1"); // HAProxy sends header names in lower case
 
-        // an app without instances: 503 naming it, from both routers
+        // X-Forwarded-For through Apache too
+        assertThat(Client.once(apachePort, "GET", app, "/headers", null).body())
+                .containsIgnoringCase("X-Forwarded-For: 127.0.0.1");
+
+        // an app without instances: 503 naming it, from every router
         String idle = "idle-" + app;
         assertThat(api.post("/api/apps", admin, "{\"name\":" + Api.q(idle) + "}").status()).isEqualTo(201);
         awaitEveryRouterServesTheCurrentEpoch();
@@ -317,10 +361,13 @@ class RouterIT {
         assertThat(none.status()).isEqualTo(503);
         assertThat(none.body()).contains(idle);
         assertThat(Client.once(haproxyPort, "GET", idle, "/", null).status()).isEqualTo(503);
+        Client.Reply noneViaApache = Client.once(apachePort, "GET", idle, "/", null);
+        assertThat(noneViaApache.status()).isEqualTo(503);
+        assertThat(noneViaApache.body()).contains(idle);
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aWebsocketSurvivesTableSwapsForOtherApps() throws Exception {
         String idle = "idle-" + app;
         for (int port : List.of(dist.routerPort(), haproxyPort)) {
@@ -338,7 +385,7 @@ class RouterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRouterOnlyProcessIsFedOverRestAndKeepsServingWithTheControllerGone(@TempDir Path work)
             throws Exception {
         Api.Response token = api.post("/api/tokens", admin, "{\"name\":\"router-only\",\"scope\":\"router\"}");
@@ -359,14 +406,14 @@ class RouterIT {
         try {
             await().atMost(BOOT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 JsonNode routers = api.get("/api/routers", admin).json();
-                assertThat(routers).hasSize(3);
+                assertThat(routers).hasSize(4);
                 assertThat(routers).allSatisfy(r -> {
                     assertThat(r.get("status").asText()).isEqualTo("up");
                     assertThat(r.get("epoch").asLong()).isEqualTo(api.get("/api/routes", admin).json().get("epoch")
                             .asLong());
                 });
             });
-            for (int port : List.of(routerPort, dist.routerPort(), haproxyPort)) {
+            for (int port : List.of(routerPort, dist.routerPort(), haproxyPort, apachePort)) {
                 assertThat(Client.once(port, "GET", app, "/", null).body()).as("through " + port)
                         .startsWith("testapp ");
             }

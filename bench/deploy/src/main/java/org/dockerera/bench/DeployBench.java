@@ -33,7 +33,10 @@ import java.util.concurrent.TimeUnit;
  *   same image on the same two hosts, in parallel. The image is removed from every host before each side, so both
  *   pull. Rounds alternate which side goes first;</li>
  *   <li><b>host loss</b>: kill -9 of the daemon of a host running an instance until the app has its wanted count of
- *   healthy instances again, split into detection (host reported down) and replacement.</li>
+ *   healthy instances again, split into detection (host reported down) and replacement;</li>
+ *   <li><b>route propagation</b>, per router: a host-name change (a domain added) until the router answers for it,
+ *   and an instance change (a scale from 1 to 2 instances) from the table's arrival on the route stream until the
+ *   router answers from the new instance.</li>
  * </ol>
  * Arguments: {@code BASE_URL TOKEN_FILE RUNS TRIALS [CONTROLLER_CFG]}; the environment from {@code $DOCKERERA_ENV}.
  */
@@ -99,6 +102,7 @@ public final class DeployBench {
             }
             if (changes > 0) {
                 b.propagation(changes);
+                b.instancePropagation(Math.max(10, changes / 4));
             }
         } finally {
             b.tearDown();
@@ -168,6 +172,132 @@ public final class DeployBench {
             summary("route propagation, " + routers.get(e.getKey()) + " (" + e.getKey() + ")", e.getValue());
         }
         summary("route propagation, every router", all);
+    }
+
+    /**
+     * An instance change (the app scaled from 1 to 2 instances: the table gains one backend, its host names stay) until
+     * each registered router answers from the new instance, timed from the moment the table reaches this process on
+     * the route stream (what remote routers follow; in-process ones get it at the same time), each router polled on
+     * its own, on a fresh connection per poll. The app is scaled back to 1 between samples; the first 2 warm up.
+     */
+    private void instancePropagation(int samples) throws Exception {
+        java.util.Map<String, String> routers = new java.util.LinkedHashMap<>(); // url -> type
+        for (JsonNode r : call("GET", "/api/routers", null, 200)) {
+            routers.put(r.get("url").asText(), r.get("type").asText());
+        }
+        System.out.printf("%n== route propagation of an instance change: scale 1 -> 2, table on the route stream -> each "
+                + "router (%s) answers from the new instance ==%n", routers);
+        if (routers.isEmpty()) {
+            System.out.println("no router registered: nothing to measure");
+            return;
+        }
+        String app = "propi-" + runId + ".bench.test";
+        call("POST", "/api/apps", "{\"name\":" + q(app) + ",\"instances\":1,\"drainTimeoutMs\":200,\"health\":"
+                + "{\"path\":\"/health\",\"startIntervalMs\":" + PROBE_MS + ",\"intervalMs\":1000}}", 201);
+        appsMade.add(app);
+        awaitDeploy(call("POST", "/api/apps/" + app + "/deploys", "{\"image\":" + q(image) + "}", 202).get("id")
+                .asText());
+        java.util.concurrent.BlockingQueue<Object[]> tables = new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(base
+                + "/api/routes/stream")).header("Authorization", "Bearer " + token).header("Accept",
+                "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        java.util.concurrent.Future<?> reader = pool.submit(() -> {
+            StringBuilder data = new StringBuilder();
+            stream.body().forEach(line -> {
+                if (line.startsWith("data:")) {
+                    data.append(line.substring(5).trim());
+                } else if (line.isEmpty() && data.length() > 0) {
+                    long at = System.nanoTime();
+                    try {
+                        for (JsonNode r : JSON.readTree(data.toString()).path("routes")) {
+                            if (r.path("host").asText().equals(app)) {
+                                java.util.Set<String> b = new java.util.HashSet<>();
+                                r.path("backends").forEach(x -> b.add(x.asText()));
+                                tables.add(new Object[] {at, b});
+                            }
+                        }
+                    } catch (IOException e) {
+                        System.err.println("unreadable table on the route stream: " + e.getMessage());
+                    }
+                    data.setLength(0);
+                }
+            });
+            return null;
+        });
+        java.util.Map<String, List<Double>> perRouter = new java.util.LinkedHashMap<>();
+        routers.keySet().forEach(u -> perRouter.put(u, new ArrayList<>()));
+        java.util.concurrent.ExecutorService pollers = java.util.concurrent.Executors.newFixedThreadPool(routers.size());
+        try {
+            for (int i = 0; i < samples + 2; i++) {
+                java.util.Set<String> before = new java.util.HashSet<>();
+                java.util.Set<String> names = new java.util.HashSet<>();
+                for (JsonNode inst : call("GET", "/api/apps/" + app + "/instances", null, 200)) {
+                    before.add(inst.path("address").asText());
+                    String c = inst.path("containerId").asText("");
+                    names.add(c.substring(0, Math.min(12, c.length())));
+                }
+                tables.clear();
+                String up = call("PATCH", "/api/apps/" + app, "{\"instances\":2}", 202).get("id").asText();
+                long t0 = -1;
+                while (t0 < 0) {
+                    Object[] t = tables.poll(LIMIT.toSeconds(), TimeUnit.SECONDS);
+                    if (t == null) {
+                        throw new IllegalStateException("no table with a new instance of " + app + " on the stream");
+                    }
+                    @SuppressWarnings("unchecked")
+                    java.util.Set<String> backends = (java.util.Set<String>) t[1];
+                    if (!before.containsAll(backends)) {
+                        t0 = (long) t[0];
+                    }
+                }
+                long start = t0;
+                java.util.Map<String, java.util.concurrent.Future<Double>> waits = new java.util.LinkedHashMap<>();
+                for (String r : routers.keySet()) {
+                    waits.put(r, pollers.submit(() -> {
+                        java.net.URI u = java.net.URI.create(r);
+                        while (true) {
+                            String body = body(u.getHost(), u.getPort(), app);
+                            if (body.contains("testapp ") && names.stream().noneMatch(body::contains)) {
+                                return (System.nanoTime() - start) / 1e6;
+                            }
+                            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                            if (System.nanoTime() - start > 10_000_000_000L) {
+                                throw new IllegalStateException("router " + r + " did not answer from the new "
+                                        + "instance of " + app + " within 10 s");
+                            }
+                        }
+                    }));
+                }
+                for (java.util.Map.Entry<String, java.util.concurrent.Future<Double>> w : waits.entrySet()) {
+                    double ms = w.getValue().get();
+                    if (i >= 2) {
+                        perRouter.get(w.getKey()).add(ms);
+                    }
+                }
+                awaitDeploy(up);
+                awaitDeploy(call("PATCH", "/api/apps/" + app, "{\"instances\":1}", 202).get("id").asText());
+            }
+        } finally {
+            pollers.shutdownNow();
+            stream.body().close();
+            reader.cancel(true);
+        }
+        for (java.util.Map.Entry<String, List<Double>> e : perRouter.entrySet()) {
+            summary("instance change, " + routers.get(e.getKey()) + " (" + e.getKey() + ")", e.getValue());
+        }
+    }
+
+    /** The body a router answers for GET / with this Host (empty when it answers nothing readable). */
+    private static String body(String host, int port, String hostHeader) throws IOException {
+        try (java.net.Socket s = new java.net.Socket(host, port)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + hostHeader + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            int end = answer.indexOf("\r\n\r\n");
+            return answer.startsWith("HTTP/1.1 200") || answer.startsWith("HTTP/1.0 200")
+                    ? answer.substring(end + 4) : "";
+        }
     }
 
     private static void summary(String label, List<Double> values) {

@@ -34,14 +34,16 @@ final class Httpd {
     private final Path conf;
     private final String probeHost;
     private final int port;
+    private final int managerPort;
     private Process parent;
 
-    Httpd(String binary, Path dir, String listenHost, int port) {
+    Httpd(String binary, Path dir, String listenHost, int port, int managerPort) {
         this.binary = binary;
         this.dir = dir;
         this.conf = dir.resolve("httpd.conf");
         this.probeHost = probeHost(listenHost);
         this.port = port;
+        this.managerPort = managerPort;
     }
 
     /** The address to reach a listener on {@code listenHost} from this machine. */
@@ -216,11 +218,11 @@ final class Httpd {
     }
 
     /**
-     * Waits until none of {@code oldChildren} holds the listening socket any more: an old child that got the reload
-     * signal closes its copy of the listener (and only finishes what it serves), but under load it may still accept
-     * a connection in the instant after the new generation began to serve. Once no old child holds the listener,
-     * every connection accepted is served by the new config. Read from /proc (Linux); where that cannot be read, it
-     * returns at once.
+     * Waits until none of {@code oldChildren} holds a listening socket any more (the data port's or the manager's):
+     * an old child that got the reload signal closes its copy of the listeners (and only finishes what it serves),
+     * but under load it may still accept a connection in the instant after the new generation began to serve. Once no
+     * old child holds them, every connection accepted is served by the new config. Read from /proc (Linux); where that
+     * cannot be read, it returns at once.
      *
      * @throws IOException when an old child still listens after {@code timeout}
      */
@@ -243,7 +245,7 @@ final class Httpd {
         }
     }
 
-    /** The {@code socket:[inode]} links of the listening sockets the parent holds on our port, none if unreadable. */
+    /** The {@code socket:[inode]} links of the listening sockets the parent holds on our ports, none if unreadable. */
     private Set<String> listenerSockets() {
         Set<String> onPort = new HashSet<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
@@ -252,8 +254,8 @@ final class Httpd {
                 for (String l : lines.subList(Math.min(1, lines.size()), lines.size())) {
                     String[] f = l.trim().split("\\s+");
                     // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-                    if (f.length > 9 && f[3].equals("0A")
-                            && Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16) == port) {
+                    int local = f.length > 9 ? Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16) : -1;
+                    if (f.length > 9 && f[3].equals("0A") && (local == port || local == managerPort)) {
                         onPort.add("socket:[" + f[9] + "]");
                     }
                 }

@@ -19,9 +19,18 @@ import org.dockerera.spi.router.RouteTable;
  * virtual host (in config order) whose {@code ServerName} or {@code ServerAlias} matches its {@code Host}, so exact
  * hosts come first, then wildcards ({@code ServerAlias *.shop.com}) with the longest suffix first. In front of them
  * stand the default virtual host, which answers 404 to every host nobody names, and the marker virtual host, which
- * tells dockerera (and only clients on this machine) which config generation serves. A host with instances proxies
- * to a {@code balancer://} of its own (round robin, another instance tried when one refuses the connection); a host
- * without answers 503.
+ * tells dockerera (and only clients on this machine) which config generation serves. Every host proxies to a
+ * {@code balancer://site<k>} of its own (round robin, another instance tried when one refuses the connection),
+ * rendered with the table's instances as members plus room ({@code growth}) for {@code memberSlots} more; a host
+ * whose members are all disabled (or that has none) answers 503.
+ * <p>
+ * The members change at run time through httpd's {@code balancer-manager} (see {@link Balancers}), which httpd only
+ * offers for the balancers of the virtual host serving the request: so every virtual host also answers on a second
+ * listener, {@code 127.0.0.1:<managerPort>}, under an alias {@code site<k>.dockerera.invalid}, and enables the
+ * manager at {@code managerPath} only for connections made to that port (the connection's own port:
+ * {@code UseCanonicalName On} + {@code UseCanonicalPhysicalPort On}, so a {@code Host: x:<managerPort>} header on the
+ * data port changes nothing). On the data port that one path is not proxied and answers 404; it is random per start
+ * ({@code /.dockerera-<128 random bits>/balancer-manager}), so no app can have meant it.
  * <p>
  * Values from the table are never trusted to be well formed: host names and backend addresses are rendered only
  * when they consist of characters that cannot break out of a quoted token or a URL authority (anything else refuses
@@ -42,6 +51,8 @@ final class Layout {
             "proxy_http", "slotmem_shm", "proxy_balancer", "lbmethod_byrequests");
     /** Seconds an instance that refused a connection is skipped (the balancer tries another one meanwhile). */
     static final int RETRY_SECONDS = 5;
+    /** httpd's bound on a balancer's {@code growth}. */
+    static final int MAX_MEMBER_SLOTS = 100;
 
     static final String NOT_FOUND = "404 Not Found: no app answers to this host here.";
 
@@ -63,12 +74,59 @@ final class Layout {
      * @param gracefulWaitMs how long a graceful stop lets requests in flight finish
      * @param localAddresses addresses (besides loopback) that dockerera's own requests to the listener come from:
      *                       the listen address when it is a specific one
+     * @param managerPort    the balancer-manager's port on 127.0.0.1
+     * @param managerPath    the balancer-manager's path ({@link #managerPath})
+     * @param memberSlots    members each balancer can add at run time (httpd's {@code growth}, 1 to 100)
      */
     record Settings(Path dir, String modulesDir, String listenHost, int port, String user, String group,
-                    long connectTimeoutMs, long timeoutMs, long gracefulWaitMs, List<String> localAddresses) {
+                    long connectTimeoutMs, long timeoutMs, long gracefulWaitMs, List<String> localAddresses,
+                    int managerPort, String managerPath, int memberSlots) {
         Settings {
             localAddresses = List.copyOf(localAddresses);
+            if (!MANAGER_PATH.matcher(managerPath).matches()) {
+                throw new IllegalArgumentException("manager path '" + managerPath + "' is not /.dockerera-<hex>/"
+                        + "balancer-manager");
+            }
+            if (memberSlots < 1 || memberSlots > MAX_MEMBER_SLOTS) {
+                throw new IllegalArgumentException("memberSlots must be 1 to " + MAX_MEMBER_SLOTS + ", not "
+                        + memberSlots);
+            }
         }
+    }
+
+    private static final Pattern MANAGER_PATH = Pattern.compile("/\\.dockerera-[0-9a-f]{8,64}/balancer-manager");
+
+    /** A balancer-manager path with {@code token} (hex) in it. */
+    static String managerPath(String token) {
+        return "/.dockerera-" + token + "/balancer-manager";
+    }
+
+    /** The balancer of the {@code k}-th virtual host (1-based, in {@link #ORDER}). */
+    static String balancer(int k) {
+        return "site" + k;
+    }
+
+    /** The alias under which dockerera's manager requests reach the {@code k}-th virtual host. */
+    static String managerHost(int k) {
+        return "site" + k + RESERVED_SUFFIX;
+    }
+
+    /** The {@code ServerName} of a site's virtual host (what httpd compares a manager request's Referer with). */
+    static String serverName(Site site) {
+        // httpd matches wildcards only in ServerAlias; a ServerName inside the wildcard changes nothing
+        return site.wildcard() ? "wildcard" + site.host().substring(1) : site.host();
+    }
+
+    /** Another instance is tried when one refuses the connection, up to this many times. */
+    static int failoverAttempts(int capacity) {
+        return Math.max(0, Math.min(MAX_FAILOVER_ATTEMPTS, capacity - 1));
+    }
+
+    static final int MAX_FAILOVER_ATTEMPTS = 10;
+
+    /** The 503 text of a host whose app has no instance to serve (or none that answers). */
+    static String unavailable(String app) {
+        return "503 Service Unavailable: app " + label(app) + " has no instance available right now.";
     }
 
     /**
@@ -118,7 +176,7 @@ final class Layout {
                     throw new IllegalArgumentException("route " + host + " (app '" + r.app() + "'): backend '" + b
                             + "' is not an address:port");
                 }
-                backends.add(b);
+                backends.add(b.toLowerCase(Locale.ROOT)); // httpd compares member URLs as it lists them
             }
             byHost.putIfAbsent(host, new Site(host, r.app(), new ArrayList<>(backends)));
         }
@@ -130,16 +188,19 @@ final class Layout {
     /** The whole httpd.conf for {@code sites} ({@link #sites}), marked with {@code generation} and {@code epoch}. */
     static String config(Settings s, List<Site> sites, long generation, long epoch) {
         String dir = s.dir().toString();
-        String vhost = "<VirtualHost *:" + s.port() + ">\n";
-        StringBuilder c = new StringBuilder(4096 + sites.size() * 512);
+        String manager = "127.0.0.1:" + s.managerPort();
+        String vhost = "<VirtualHost *:" + s.port() + " " + manager + ">\n";
+        StringBuilder c = new StringBuilder(4096 + sites.size() * 1024);
         c.append("# Written by dockerera (router-apache) for route table epoch ").append(epoch)
                 .append(", config generation ").append(generation).append(".\n")
-                .append("# Do not edit: it is rewritten at every route table change.\n")
+                .append("# Do not edit: it is rewritten when host names change; instances change at run time.\n")
                 .append("ServerRoot ").append(quote(dir)).append('\n')
                 .append("DefaultRuntimeDir ").append(quote(dir + "/run")).append('\n')
                 .append("PidFile ").append(quote(dir + "/httpd.pid")).append('\n')
                 .append("ErrorLog ").append(quote(dir + "/error.log")).append('\n')
-                .append("LogLevel warn\n");
+                // a host without instances would log one error per request ("No workers in balancer"); what
+                // dockerera does through the manager it checks itself
+                .append("LogLevel warn proxy_balancer:crit\n");
         for (String m : MODULES) {
             c.append("LoadModule ").append(m).append("_module ").append(quote(s.modulesDir() + "/mod_" + m + ".so"))
                     .append('\n');
@@ -149,6 +210,8 @@ final class Layout {
                     .append("Group ").append(quote(s.group() == null ? s.user() : s.group())).append('\n');
         }
         c.append("Listen ").append(listen(s.listenHost(), s.port())).append('\n')
+                .append("# dockerera's control channel (balancer-manager), on loopback only\n")
+                .append("Listen ").append(manager).append('\n')
                 .append("ServerName ").append(DEFAULT_HOST).append('\n')
                 .append("ServerTokens Prod\n")
                 .append("ServerSignature Off\n")
@@ -187,37 +250,50 @@ final class Layout {
         for (Site site : sites) {
             k++;
             String app = label(site.app());
+            String balancer = "balancer://" + balancer(k);
             c.append('\n')
                     .append("# ").append(site.wildcard() ? "wildcard " : "").append("host ").append(site.host())
                     .append(": app ").append(app).append(", ").append(site.backends().size()).append(" instance(s)\n")
-                    .append(vhost);
+                    .append(vhost)
+                    .append("    ServerName ").append(serverName(site)).append('\n');
             if (site.wildcard()) {
-                // httpd matches wildcards only in ServerAlias; a ServerName inside the wildcard changes nothing
-                c.append("    ServerName wildcard").append(site.host().substring(1)).append('\n')
-                        .append("    ServerAlias ").append(site.host()).append('\n');
-            } else {
-                c.append("    ServerName ").append(site.host()).append('\n');
+                c.append("    ServerAlias ").append(site.host()).append('\n');
             }
-            if (site.backends().isEmpty()) {
-                plainTextError(c, 503, "503 Service Unavailable: app " + app + " has no instance available right now.");
-            } else {
-                String balancer = "balancer://site" + k;
-                c.append("    AllowEncodedSlashes NoDecode\n")
-                        .append("    ProxyPreserveHost On\n")
-                        .append("    ErrorDocument 503 \"503 Service Unavailable: no instance of app ").append(app)
-                        .append(" answered.\"\n")
-                        .append("    <Proxy \"").append(balancer).append("\">\n");
-                for (String b : site.backends()) {
-                    c.append("        BalancerMember \"http://").append(b).append("\" connectiontimeout=")
-                            .append(Math.max(1, s.connectTimeoutMs())).append("ms retry=").append(RETRY_SECONDS)
-                            .append('\n');
-                }
-                c.append("        ProxySet lbmethod=byrequests\n")
-                        .append("    </Proxy>\n")
-                        .append("    ProxyPass \"/\" \"").append(balancer).append("/\" nocanon\n")
-                        .append("    ProxyPassReverse \"/\" \"").append(balancer).append("/\"\n");
+            c.append("    ServerAlias ").append(managerHost(k)).append('\n')
+                    .append("    AllowEncodedSlashes NoDecode\n")
+                    .append("    ProxyPreserveHost On\n")
+                    .append("    ErrorDocument 503 \"").append(unavailable(site.app())).append("\"\n")
+                    .append("    <Proxy \"").append(balancer).append("\">\n");
+            for (String b : site.backends()) {
+                c.append("        BalancerMember \"http://").append(b).append("\" connectiontimeout=")
+                        .append(Math.max(1, s.connectTimeoutMs())).append("ms retry=").append(RETRY_SECONDS)
+                        .append('\n');
             }
-            c.append("</VirtualHost>\n");
+            // httpd derives failover attempts from the members at the start (none for an empty balancer): members
+            // added at run time need them set
+            c.append("        ProxySet lbmethod=byrequests growth=").append(s.memberSlots()).append(" maxattempts=")
+                    .append(failoverAttempts(site.backends().size() + s.memberSlots())).append('\n')
+                    .append("    </Proxy>\n")
+                    .append("    ProxyPass \"").append(s.managerPath()).append("\" \"!\"\n")
+                    .append("    ProxyPass \"/\" \"").append(balancer).append("/\" nocanon\n")
+                    .append("    ProxyPassReverse \"/\" \"").append(balancer).append("/\"\n")
+                    // mapped to "/" (searchable by anyone), not into the server root httpd's user may not enter
+                    .append("    Alias \"").append(s.managerPath()).append("\" \"/\"\n")
+                    .append("    <Location \"").append(s.managerPath()).append("\">\n")
+                    // the port the connection was made to, never the one a Host header names
+                    .append("        UseCanonicalName On\n")
+                    .append("        UseCanonicalPhysicalPort On\n")
+                    .append("        <If \"%{SERVER_PORT} == '").append(s.managerPort()).append("'\">\n")
+                    .append("            Require all granted\n")
+                    .append("            SetHandler balancer-manager\n")
+                    .append("            Header always set ").append(GENERATION_HEADER).append(" \"").append(generation)
+                    .append("\"\n")
+                    .append("        </If>\n")
+                    .append("        <Else>\n")
+                    .append("            Redirect 404\n")
+                    .append("        </Else>\n")
+                    .append("    </Location>\n")
+                    .append("</VirtualHost>\n");
         }
         return c.toString();
     }

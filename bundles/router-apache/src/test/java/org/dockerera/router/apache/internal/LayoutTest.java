@@ -13,10 +13,13 @@ import org.dockerera.spi.router.RouteTable;
 import org.junit.jupiter.api.Test;
 
 class LayoutTest {
+    private static final String MANAGER = Layout.managerPath("0123456789abcdef0123456789abcdef");
     private static final Layout.Settings ROOT = new Layout.Settings(Path.of("/srv/dockerera/apache"),
-            "/usr/lib/apache2/modules", "0.0.0.0", 8083, "www-data", "www-data", 2000, 60000, 10000, List.of());
+            "/usr/lib/apache2/modules", "0.0.0.0", 8083, "www-data", "www-data", 2000, 60000, 10000, List.of(),
+            9083, MANAGER, 16);
     private static final Layout.Settings USER = new Layout.Settings(Path.of("/srv/dockerera/apache"),
-            "/usr/lib/apache2/modules", "10.1.2.3", 9000, null, null, 1500, 30500, 2500, List.of("10.1.2.3"));
+            "/usr/lib/apache2/modules", "10.1.2.3", 9000, null, null, 1500, 30500, 2500, List.of("10.1.2.3"),
+            19000, MANAGER, 4);
 
     private static List<String> hosts(List<Layout.Site> sites) {
         return sites.stream().map(Layout.Site::host).toList();
@@ -50,9 +53,10 @@ class LayoutTest {
         int exact = conf.indexOf("ServerName a.x.test\n");
         int longer = conf.indexOf("ServerAlias *.x.test\n");
         int shorter = conf.indexOf("ServerAlias *.test\n");
-        assertThat(conf.indexOf("<VirtualHost *:8083>")).isLessThan(dflt);
+        assertThat(conf.indexOf("<VirtualHost *:8083 127.0.0.1:9083>")).isLessThan(dflt);
         assertThat(List.of(dflt, marker, exact, longer, shorter)).isSorted().doesNotContain(-1);
-        assertThat(conf).contains("ServerName wildcard.x.test\n    ServerAlias *.x.test\n");
+        assertThat(conf).contains("ServerName wildcard.x.test\n    ServerAlias *.x.test\n    ServerAlias "
+                + "site2.dockerera.invalid\n");
     }
 
     @Test
@@ -70,43 +74,69 @@ class LayoutTest {
     }
 
     @Test
-    void anAppWithInstancesProxiesToABalancerOfThem() {
+    void anAppProxiesToABalancerOfItsInstancesWithRoomForMoreAndTheManagerOnlyOnTheManagerPort() {
         String conf = Layout.config(ROOT, Layout.sites(table(new Route("shop.test", "shop.test",
-                List.of("10.0.0.1:8080", "[fd00::1]:8080")))), 2, 7);
+                List.of("10.0.0.1:8080", "[FD00::1]:8080")))), 2, 7);
         assertThat(conf).contains("""
                 # host shop.test: app shop.test, 2 instance(s)
-                <VirtualHost *:8083>
+                <VirtualHost *:8083 127.0.0.1:9083>
                     ServerName shop.test
+                    ServerAlias site1.dockerera.invalid
                     AllowEncodedSlashes NoDecode
                     ProxyPreserveHost On
-                    ErrorDocument 503 "503 Service Unavailable: no instance of app shop.test answered."
+                    ErrorDocument 503 "503 Service Unavailable: app shop.test has no instance available right now."
                     <Proxy "balancer://site1">
                         BalancerMember "http://10.0.0.1:8080" connectiontimeout=2000ms retry=5
                         BalancerMember "http://[fd00::1]:8080" connectiontimeout=2000ms retry=5
-                        ProxySet lbmethod=byrequests
+                        ProxySet lbmethod=byrequests growth=16 maxattempts=10
                     </Proxy>
+                    ProxyPass "/.dockerera-0123456789abcdef0123456789abcdef/balancer-manager" "!"
                     ProxyPass "/" "balancer://site1/" nocanon
                     ProxyPassReverse "/" "balancer://site1/"
+                    Alias "/.dockerera-0123456789abcdef0123456789abcdef/balancer-manager" "/"
+                    <Location "/.dockerera-0123456789abcdef0123456789abcdef/balancer-manager">
+                        UseCanonicalName On
+                        UseCanonicalPhysicalPort On
+                        <If "%{SERVER_PORT} == '9083'">
+                            Require all granted
+                            SetHandler balancer-manager
+                            Header always set X-Dockerera-Generation "2"
+                        </If>
+                        <Else>
+                            Redirect 404
+                        </Else>
+                    </Location>
                 </VirtualHost>
                 """);
+        assertThat(conf).contains("Listen 0.0.0.0:8083\n", "Listen 127.0.0.1:9083\n");
     }
 
     @Test
-    void anAppWithoutInstancesAnswers503AndUnknownHosts404() {
-        String conf = Layout.config(ROOT, Layout.sites(table(new Route("none.test", "none", List.of()))), 2, 7);
+    void anAppWithoutInstancesHasAnEmptyBalancerThatAnswers503AndUnknownHosts404() {
+        String conf = Layout.config(USER, Layout.sites(table(new Route("none.test", "none", List.of()))), 2, 7);
         assertThat(conf).contains("""
-                <VirtualHost *:8083>
-                    ServerName none.test
-                    Header always set Content-Type "text/plain; charset=utf-8"
                     ErrorDocument 503 "503 Service Unavailable: app none has no instance available right now."
-                    Redirect 503 /
-                </VirtualHost>
+                    <Proxy "balancer://site1">
+                        ProxySet lbmethod=byrequests growth=4 maxattempts=3
+                    </Proxy>
                 """);
         assertThat(conf).contains("ServerName " + Layout.DEFAULT_HOST + "\n"
                 + "    Header always set Content-Type \"text/plain; charset=utf-8\"\n"
                 + "    ErrorDocument 404 \"" + Layout.NOT_FOUND + "\"\n"
                 + "    Redirect 404 /\n");
-        assertThat(conf).doesNotContain("balancer://");
+        assertThat(Layout.failoverAttempts(1)).isZero();
+        assertThat(Layout.failoverAttempts(200)).isEqualTo(Layout.MAX_FAILOVER_ATTEMPTS);
+    }
+
+    @Test
+    void theManagerPathAndMemberSlotsAreChecked() {
+        assertThatThrownBy(() -> new Layout.Settings(Path.of("/srv"), "/m", "0.0.0.0", 80, null, null, 1, 1, 1,
+                List.of(), 81, "/balancer-manager", 4)).hasMessageContaining("manager path");
+        assertThatThrownBy(() -> new Layout.Settings(Path.of("/srv"), "/m", "0.0.0.0", 80, null, null, 1, 1, 1,
+                List.of(), 81, MANAGER, 101)).hasMessageContaining("memberSlots must be 1 to 100");
+        assertThat(Layout.managerHost(3)).isEqualTo("site3.dockerera.invalid");
+        assertThat(Layout.serverName(new Layout.Site("*.shop.test", "shop", List.of()))).isEqualTo(
+                "wildcard.shop.test");
     }
 
     @Test
@@ -130,7 +160,8 @@ class LayoutTest {
                 "LoadModule mpm_event_module \"/usr/lib/apache2/modules/mod_mpm_event.so\"\n",
                 "LoadModule proxy_balancer_module \"/usr/lib/apache2/modules/mod_proxy_balancer.so\"\n",
                 "Listen 10.1.2.3:9000\n", "Timeout 31\n", "ProxyTimeout 31\n", "GracefulShutdownTimeout 3\n",
-                "RequestHeader set X-Forwarded-Proto \"http\"\n", "<VirtualHost *:9000>\n");
+                "RequestHeader set X-Forwarded-Proto \"http\"\n", "<VirtualHost *:9000 127.0.0.1:19000>\n",
+                "Listen 127.0.0.1:19000\n");
         assertThat(conf.indexOf("mod_proxy.so")).isLessThan(conf.indexOf("mod_proxy_http.so"));
         assertThat(conf).as("only root may switch users").doesNotContain("\nUser ", "\nGroup ");
         assertThat(Layout.config(ROOT, List.of(), 1, 0)).contains("\nUser \"www-data\"\nGroup \"www-data\"\n");
@@ -173,7 +204,7 @@ class LayoutTest {
     void appNamesAppearOnlyInASafeAlphabet() {
         String conf = Layout.config(ROOT, Layout.sites(table(new Route("a.test", "evil\"\n%{x} app", List.of()))),
                 1, 1);
-        assertThat(conf).contains("app evil____x__app has no instance").doesNotContain("evil\"");
+        assertThat(conf).contains("app evil____x__app has no instance").doesNotContain("evil\"").doesNotContain("%{x}");
         assertThat(Layout.label("")).isEqualTo("_");
     }
 
