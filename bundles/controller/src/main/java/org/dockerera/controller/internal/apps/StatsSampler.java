@@ -101,26 +101,30 @@ final class StatsSampler {
     private CompletableFuture<InstanceStats> refresh(Target t, Slot slot) {
         synchronized (slot) {
             CompletableFuture<InstanceStats> f = slot.inFlight;
-            if (f != null) {
+            if (f != null && !f.isDone()) {
                 return f;
             }
             CompletableFuture<InstanceStats> started = new CompletableFuture<>();
             slot.inFlight = started;
             try {
                 executor.execute(() -> {
+                    InstanceStats s = null;
+                    RuntimeException failure = null;
                     try {
-                        InstanceStats s = fetch.apply(t);
-                        slot.value = s;
-                        slot.at = clock.instant();
-                        started.complete(s);
+                        s = fetch.apply(t);
                     } catch (RuntimeException e) {
-                        slot.value = null;
-                        slot.at = null;
-                        started.completeExceptionally(e);
-                    } finally {
-                        synchronized (slot) {
-                            slot.inFlight = null;
-                        }
+                        failure = e;
+                    }
+                    // the slot is settled before anyone waiting hears of it
+                    synchronized (slot) {
+                        slot.value = s;
+                        slot.at = failure == null ? clock.instant() : null;
+                        slot.inFlight = null;
+                    }
+                    if (failure == null) {
+                        started.complete(s);
+                    } else {
+                        started.completeExceptionally(failure);
                     }
                 });
             } catch (RuntimeException e) {
