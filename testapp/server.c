@@ -14,6 +14,9 @@
  * Environment: PORT (8080), DRAIN_MS (500), LOG_REQUESTS (1; 0 logs only requests served after SIGTERM),
  * IDLE_TIMEOUT_S (120, keep-alive idle limit).
  * `testapp --check` requests /health on 127.0.0.1:$PORT and exits 0 on a 200: a HEALTHCHECK command for scratch images.
+ * `testapp --echo [--exit N] [--lines N] [--sleep-ms MS] WORDS...` (one-off runs): prints "echo WORDS..." and
+ * "GREETING=<$GREETING or unset>" on stdout, "stderr: WORDS..." on stderr, then N lines "line 1".."line N" on stdout,
+ * sleeps MS, and exits with code N of --exit (0 by default). Every line is one write.
  *
  * SIGTERM/SIGINT: keeps accepting and serving for DRAIN_MS (answering with "Connection: close"), then closes the
  * listening socket, lets in-flight requests finish (at most 5 s more) and exits 0. Each request is logged as one
@@ -401,6 +404,37 @@ static int check(int port) {
     return n > 12 && strncmp(buf + 8, " 200", 4) == 0 ? 0 : 1;
 }
 
+/* `testapp --echo ...`: see the top of this file. */
+static int echo_mode(int argc, char **argv) {
+    char words[2048] = "";
+    size_t used = 0;
+    int exit_code = 0, lines = 0;
+    long sleep_ms = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--exit") == 0 && i + 1 < argc) { exit_code = atoi(argv[++i]); continue; }
+        if (strcmp(argv[i], "--lines") == 0 && i + 1 < argc) { lines = atoi(argv[++i]); continue; }
+        if (strcmp(argv[i], "--sleep-ms") == 0 && i + 1 < argc) { sleep_ms = atol(argv[++i]); continue; }
+        int n = snprintf(words + used, sizeof words - used, "%s%s", used ? " " : "", argv[i]);
+        if (n < 0 || (size_t)n >= sizeof words - used) break;
+        used += (size_t)n;
+    }
+    const char *greeting = getenv("GREETING");
+    logf_line("echo %s", words);
+    logf_line("GREETING=%s", greeting ? greeting : "<unset>");
+    char err[2100];
+    int n = snprintf(err, sizeof err - 1, "stderr: %s", words);
+    if (n > (int)sizeof err - 2) n = sizeof err - 2;
+    err[n++] = '\n';
+    ssize_t w = write(STDERR_FILENO, err, (size_t)n);
+    (void)w;
+    for (int i = 1; i <= lines; i++) logf_line("line %d", i);
+    if (sleep_ms > 0) {
+        struct timespec ts = {sleep_ms / 1000, (sleep_ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
+    }
+    return exit_code;
+}
+
 int main(int argc, char **argv) {
 #ifdef BROKEN
     /* The broken variant fails at start whatever its environment or arguments. */
@@ -411,6 +445,7 @@ int main(int argc, char **argv) {
     if (v && *v) version = v;
     int port = env_int("PORT", 8080);
     if (argc > 1 && strcmp(argv[1], "--check") == 0) return check(port);
+    if (argc > 1 && strcmp(argv[1], "--echo") == 0) return echo_mode(argc, argv);
     log_requests = env_int("LOG_REQUESTS", 1);
     idle_timeout_s = env_int("IDLE_TIMEOUT_S", 120);
     gethostname(hostname, sizeof hostname - 1);

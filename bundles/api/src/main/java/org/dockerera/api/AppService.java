@@ -55,6 +55,16 @@ public interface AppService {
     /** Instances of every release, with their published address and health. */
     List<Instance> instances(String app);
 
+    /**
+     * Instances as {@link #instances(String)}, with their CPU and memory use when {@code stats}: sampled from their
+     * hosts in parallel, each given a bounded time (a slow or down host leaves its instances' stats null).
+     *
+     * @since 0.4
+     */
+    default List<Instance> instances(String app, boolean stats) {
+        return instances(app);
+    }
+
     /** What a change answered: the app as it is now and the deploy that applies it, if containers change. */
     record AppUpdate(App app, Deploy deploy) {
     }

@@ -39,6 +39,48 @@ public interface HostConnection extends AutoCloseable {
     List<String> logs(String containerId, int tail);
 
     /**
+     * The lines the container wrote, each with the engine's timestamp and its stream (stdout or stderr), oldest first,
+     * as far as the engine keeps them; a stopped container's too.
+     *
+     * @since 0.3
+     */
+    default List<LogLine> logs(String containerId, LogOptions options) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot read timestamped logs");
+    }
+
+    /**
+     * Follows the container's log: first the lines {@code options} select, then every new line as it is written,
+     * until the container stops (then {@link LogFollower#ended} with null) or the returned handle is closed. The
+     * stream's reads are unbounded (a quiet container writes nothing for hours); opening it is bounded by the call
+     * timeout. Lines arrive on a thread of the stream's own.
+     *
+     * @since 0.3
+     */
+    default AutoCloseable followLogs(String containerId, LogOptions options, LogFollower follower) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot follow logs");
+    }
+
+    /**
+     * One sample of a running container's CPU and memory use; null when it is not running. May take the engine's
+     * sampling interval (about a second on Docker) plus the call's latency.
+     *
+     * @since 0.3
+     */
+    default ContainerStats stats(String containerId) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot read container stats");
+    }
+
+    /**
+     * Waits at most {@code timeout} for the container to exit; answers its exit code, or null when it still runs
+     * after that. An absent container is {@link ProviderException} {@code not-found-on-host}.
+     *
+     * @since 0.3
+     */
+    default Integer awaitExit(String containerId, Duration timeout) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot wait for containers");
+    }
+
+    /**
      * Removes an image from the host. Absent is not an error; an image still used by a container is refused
      * ({@link ProviderException} {@code host-refused}).
      */

@@ -53,4 +53,17 @@ public @interface ControllerConfig {
 
     @AttributeDefinition(description = "A router that has not acknowledged for this long is stale and not waited for")
     long routerLeaseMs() default 10000;
+
+    @AttributeDefinition(name = "logs.retained.lines", description = "Log lines kept per app of instances whose "
+            + "containers were removed (replaced, failed, scaled down), so they survive a redeploy; the oldest "
+            + "instances' lines go first. 0 keeps none")
+    int logs_retained_lines() default 1000;
+
+    @AttributeDefinition(name = "stats.timeout.ms", description = "How long an instance listing waits for the "
+            + "hosts' CPU and memory samples (Docker needs 1-2 s for one); later answers serve the next listing")
+    long stats_timeout_ms() default 2500;
+
+    @AttributeDefinition(name = "runs.retained.minutes", description = "How long a finished one-off run and its "
+            + "output stay readable")
+    long runs_retained_minutes() default 10;
 }

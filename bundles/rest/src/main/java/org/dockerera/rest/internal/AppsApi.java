@@ -1,5 +1,6 @@
 package org.dockerera.rest.internal;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,6 +19,13 @@ import org.dockerera.api.DeployStatus;
 import org.dockerera.api.DockereraException;
 import org.dockerera.api.Instance;
 import org.dockerera.api.InstanceState;
+import org.dockerera.api.InstanceStats;
+import org.dockerera.api.LogQuery;
+import org.dockerera.api.LogService;
+import org.dockerera.api.Run;
+import org.dockerera.api.RunRequest;
+import org.dockerera.api.RunService;
+import org.dockerera.api.RunStatus;
 import org.dockerera.api.RouteService;
 import org.dockerera.api.RouterService;
 import org.dockerera.api.events.Event;
@@ -90,7 +98,17 @@ final class AppsApi {
                 .add("POST", "/api/apps/{app}/restart", Access.DEPLOY, ex -> accepted(services.deploys().restart(
                         ex.path("app"), actor(ex))))
                 .add("GET", "/api/apps/{app}/instances", Access.READ, ex -> Reply.ok(services.apps().instances(
-                        ex.path("app")).stream().map(InstanceView::of).toList()))
+                        ex.path("app"), ex.flag("stats", true)).stream().map(InstanceView::of).toList()))
+                .add("GET", "/api/apps/{app}/logs", Access.READ, this::logs)
+
+                .add("POST", "/api/apps/{app}/runs", Access.DEPLOY, this::startRun)
+                .add("GET", "/api/apps/{app}/runs/{id}", Access.READ, ex -> Reply.ok(RunView.of(services.runs().get(
+                        ex.path("app"), ex.path("id")))))
+                .add("GET", "/api/apps/{app}/runs/{id}/output", Access.READ, this::runOutput)
+                .add("DELETE", "/api/apps/{app}/runs/{id}", Access.DEPLOY, ex -> {
+                    services.runs().remove(ex.path("app"), ex.path("id"));
+                    return Reply.noContent();
+                })
 
                 .add("POST", "/api/hosts/{id}/cordon", Access.ADMIN, ex -> Reply.ok(services.hosts().cordon(
                         ex.path("id"))))
@@ -192,13 +210,39 @@ final class AppsApi {
     record AckBody(Long epoch, Map<String, org.dockerera.spi.router.RouterBackend.AppStats> stats) {
     }
 
-    /** An instance as listed: {@code health} is its observed state, named as the contract has it. */
+    /**
+     * An instance as listed: {@code health} is its observed state, named as the issue's contract has it; {@code stats}
+     * is always there, null when unknown.
+     */
     record InstanceView(String id, String app, int release, String hostId, String containerId, String address,
-                        InstanceState state, InstanceState health, Instant since) {
+                        InstanceState state, InstanceState health, Instant since,
+                        @JsonInclude(JsonInclude.Include.ALWAYS) InstanceStats stats) {
         static InstanceView of(Instance i) {
             return new InstanceView(i.id(), i.app(), i.release(), i.hostId(), i.containerId(), i.address(), i.state(),
-                    i.state(), i.since());
+                    i.state(), i.since(), i.stats());
         }
+    }
+
+    /** {@code POST /api/apps/{app}/runs}: {@code command} required (checked by the service too), {@code env} optional. */
+    record RunBody(List<String> command, Map<String, String> env) {
+    }
+
+    /** A run as answered: {@code exitCode} is always there, null while it runs. */
+    record RunView(String id, String app, int release, String image, String host, List<String> command,
+                   RunStatus status, @JsonInclude(JsonInclude.Include.ALWAYS) Integer exitCode, Instant created,
+                   Instant finished) {
+        static RunView of(Run r) {
+            return new RunView(r.id(), r.app(), r.release(), r.image(), r.host(), r.command(), r.status(),
+                    r.exitCode(), r.created(), r.finished());
+        }
+    }
+
+    /** One line of a run's output ({@code event: output}). */
+    record OutputLine(String stream, String line) {
+    }
+
+    /** A run's end ({@code event: exit}). */
+    record ExitView(@JsonInclude(JsonInclude.Include.ALWAYS) Integer exitCode) {
     }
 
     // ---- handlers ----
@@ -309,6 +353,126 @@ final class AppsApi {
             sub.close();
             throw e;
         }
+    }
+
+    /**
+     * An app's log: a JSON array, or with {@code Accept: text/event-stream} or {@code ?follow=true} server-sent events
+     * ({@code event: log}), the same lines first, then new ones as they are written. The app is checked and the
+     * backlog read before the response becomes a stream, so a 404 is still a problem+json answer.
+     */
+    private Reply logs(Exchange ex) throws IOException {
+        String app = ex.path("app");
+        LogQuery query = logQuery(ex);
+        boolean follow = ex.flag("follow", false) || wantsEventStream(ex);
+        LogService logs = services.logs();
+        if (!follow) {
+            return Reply.ok(logs.logs(app, query));
+        }
+        if ("HEAD".equals(ex.method())) {
+            services.apps().get(app);
+            return streams.open(ex, sink -> () -> { });
+        }
+        LogService.LogStream stream = logs.follow(app, query);
+        try {
+            return streams.open(ex, sink -> {
+                stream.start(entry -> {
+                    try {
+                        sink.send(SseFrames.event("log", json.writeString(entry)));
+                    } catch (IOException e) {
+                        sink.end();
+                    }
+                });
+                return stream;
+            }, query.lines());
+        } catch (IOException | RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+    }
+
+    private static LogQuery logQuery(Exchange ex) {
+        String tail = ex.request().getParameter("tail");
+        Integer n = null;
+        if (tail != null && !tail.isBlank()) {
+            try {
+                n = Integer.valueOf(tail.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 0 || n > LogQuery.MAX_TAIL) {
+                throw ApiProblem.badRequest("invalid-parameter", "query parameter 'tail' must be a number of lines "
+                        + "from 0 to " + LogQuery.MAX_TAIL + ", got '" + tail + "'");
+            }
+        }
+        String instance = ex.request().getParameter("instance");
+        return new LogQuery(n, Since.parse(ex.request().getParameter("since"), Instant.now()),
+                instance == null || instance.isBlank() ? null : instance.trim());
+    }
+
+    private Reply startRun(Exchange ex) throws IOException {
+        RunBody b = ex.body(RunBody.class);
+        if (b.command() == null || b.command().isEmpty()) {
+            throw ApiProblem.invalid("field 'command' is required: a non-empty array of strings, the program first "
+                    + "(e.g. [\"/app\", \"migrate\"])", "command");
+        }
+        for (int i = 0; i < b.command().size(); i++) {
+            if (b.command().get(i) == null) {
+                throw ApiProblem.invalid("command[" + i + "] is null; every element must be a string",
+                        "command[" + i + "]");
+            }
+        }
+        Run run = services.runs().start(ex.path("app"), new RunRequest(b.command(), b.env()), actor(ex));
+        return Reply.created("/api/apps/" + Reply.segment(run.app()) + "/runs/" + Reply.segment(run.id()),
+                RunView.of(run));
+    }
+
+    /**
+     * A run's output as server-sent events: {@code event: output} per line from its start, then {@code event: exit}
+     * with its exit code, and the stream ends.
+     */
+    private Reply runOutput(Exchange ex) throws IOException {
+        RunService.RunOutput output = services.runs().output(ex.path("app"), ex.path("id"));
+        if ("HEAD".equals(ex.method())) {
+            output.close();
+            return streams.open(ex, sink -> () -> { });
+        }
+        try {
+            return streams.open(ex, sink -> {
+                output.start(new RunService.OutputListener() {
+                    @Override
+                    public void line(String stream, String line) {
+                        send(sink, "output", new OutputLine(stream, line));
+                    }
+
+                    @Override
+                    public void exit(Integer exitCode) {
+                        send(sink, "exit", new ExitView(exitCode));
+                        sink.end();
+                    }
+                });
+                return output;
+            }, RUN_OUTPUT_BACKLOG);
+        } catch (IOException | RuntimeException e) {
+            output.close();
+            throw e;
+        }
+    }
+
+    /** The most output lines a run keeps, which a reader may get at once. */
+    private static final int RUN_OUTPUT_BACKLOG = 10_000;
+
+    private void send(EventStreams.Sink sink, String event, Object data) {
+        try {
+            sink.send(SseFrames.event(event, json.writeString(data)));
+        } catch (IOException e) {
+            sink.end();
+        }
+    }
+
+    /** {@code Accept: text/event-stream}: the client wants a stream. */
+    private static boolean wantsEventStream(Exchange ex) {
+        String accept = ex.request().getHeader("Accept");
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/event-stream");
     }
 
     private static boolean finished(Deploy d) {

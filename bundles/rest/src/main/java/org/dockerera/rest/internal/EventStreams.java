@@ -81,6 +81,14 @@ final class EventStreams implements AutoCloseable {
 
     /** Starts streaming what {@code source} sends to this request's client; a {@code HEAD} answers 200 and opens none. */
     Reply open(Exchange ex, Source source) throws IOException {
+        return open(ex, source, 0);
+    }
+
+    /**
+     * As {@link #open(Exchange, Source)}, for a source that sends a burst of {@code backlog} frames at its start (a
+     * log's last lines): the client may fall that many frames further behind before it is disconnected.
+     */
+    Reply open(Exchange ex, Source source, int backlog) throws IOException {
         HttpServletResponse resp = ex.response();
         resp.setStatus(200);
         resp.setContentType("text/event-stream;charset=utf-8");
@@ -91,7 +99,7 @@ final class EventStreams implements AutoCloseable {
         resp.setHeader("X-Accel-Buffering", "no");
         AsyncContext ctx = ex.request().startAsync();
         ctx.setTimeout(0);
-        Stream s = new Stream(ctx, resp.getOutputStream());
+        Stream s = new Stream(ctx, resp.getOutputStream(), queueLimit + Math.max(0, backlog));
         ctx.addListener(s);
         open.add(s);
         s.offer(SseFrames.OPEN);
@@ -163,10 +171,12 @@ final class EventStreams implements AutoCloseable {
         /** Set once the container has called setWriteListener: writing before that is not allowed. */
         private volatile boolean ready;
         private boolean flushPending;
+        private final int limit;
 
-        Stream(AsyncContext ctx, ServletOutputStream out) {
+        Stream(AsyncContext ctx, ServletOutputStream out, int limit) {
             this.ctx = ctx;
             this.out = out;
+            this.limit = limit;
         }
 
         @Override
@@ -186,8 +196,8 @@ final class EventStreams implements AutoCloseable {
             if (closed.get()) {
                 return;
             }
-            if (queued.incrementAndGet() > queueLimit) {
-                LOG.info("event stream client fell {} frames behind; disconnecting it", queueLimit);
+            if (queued.incrementAndGet() > limit) {
+                LOG.info("event stream client fell {} frames behind; disconnecting it", limit);
                 close();
                 return;
             }

@@ -79,6 +79,14 @@ public class RestComponent extends ApiServlet implements Services {
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile org.dockerera.api.CertificateService certificateService;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.LogService logService;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.RunService runService;
+
     private transient volatile EventBus eventBus;
     private transient volatile RestApi restApi;
 
@@ -172,6 +180,16 @@ public class RestComponent extends ApiServlet implements Services {
     @Override
     public org.dockerera.api.CertificateService certificates() {
         return Services.require(certificateService, "certificate service");
+    }
+
+    @Override
+    public org.dockerera.api.LogService logs() {
+        return Services.require(logService, "log service");
+    }
+
+    @Override
+    public org.dockerera.api.RunService runs() {
+        return Services.require(runService, "run service");
     }
 
     @Override

@@ -34,6 +34,10 @@ interface Services {
 
     org.dockerera.api.CertificateService certificates();
 
+    org.dockerera.api.LogService logs();
+
+    org.dockerera.api.RunService runs();
+
     /** Returns {@code service}, or throws 503 {@code service-unavailable} naming it when it is null. */
     static <T> T require(T service, String what) {
         if (service == null) {

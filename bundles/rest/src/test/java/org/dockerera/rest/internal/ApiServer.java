@@ -95,6 +95,15 @@ final class ApiServer implements AutoCloseable {
         return call("DELETE", path).bearer(bearer).send();
     }
 
+    /** A JSON text (an SSE frame's data) as a tree. */
+    JsonNode json(String text) {
+        try {
+            return mapper.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON: " + text, e);
+        }
+    }
+
     @Override
     public void close() throws Exception {
         api.close();

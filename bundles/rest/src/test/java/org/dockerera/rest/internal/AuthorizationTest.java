@@ -115,6 +115,11 @@ class AuthorizationTest {
             Map.entry("PUT /api/apps/{app}/scale", DEPLOYERS),
             Map.entry("POST /api/apps/{app}/restart", DEPLOYERS),
             Map.entry("GET /api/apps/{app}/instances", READERS),
+            Map.entry("GET /api/apps/{app}/logs", READERS),
+            Map.entry("POST /api/apps/{app}/runs", DEPLOYERS),
+            Map.entry("GET /api/apps/{app}/runs/{id}", READERS),
+            Map.entry("GET /api/apps/{app}/runs/{id}/output", READERS),
+            Map.entry("DELETE /api/apps/{app}/runs/{id}", DEPLOYERS),
             Map.entry("GET /api/apps/{app}/domains", READERS),
             Map.entry("POST /api/apps/{app}/domains", DEPLOYERS),
             Map.entry("DELETE /api/apps/{app}/domains/{domain}", DEPLOYERS),
@@ -134,7 +139,8 @@ class AuthorizationTest {
             Map.entry("DELETE /api/routers/{id}", "admin router"));
 
     /** Streams that a permitted GET would open: they are probed with HEAD, which answers without streaming. */
-    static final Set<String> STREAMS = Set.of("GET /api/events", "GET /api/routes/stream");
+    static final Set<String> STREAMS = Set.of("GET /api/events", "GET /api/routes/stream",
+            "GET /api/apps/{app}/runs/{id}/output");
 
     static final Map<String, String> SECRETS = Map.of("admin", ApiServer.ADMIN, "deploy", ApiServer.DEPLOY,
             "read", ApiServer.READ, "router", ApiServer.ROUTER);

@@ -194,6 +194,17 @@ final class FakeApps implements AppService {
         return List.of(new Instance("i-1", app, 2, "h1", "c1", "127.0.0.2:32768", InstanceState.HEALTHY, Fakes.T0));
     }
 
+    /** With stats: i-1's are known, i-2's (a slow host) not. */
+    @Override
+    public List<Instance> instances(String app, boolean stats) {
+        calls.add("instances " + app + " stats=" + stats);
+        if (!stats) {
+            return instances(app);
+        }
+        return List.of(instances(app).get(0).withStats(new org.dockerera.api.InstanceStats(0.4, 1234567, 268435456)),
+                new Instance("i-2", app, 2, "h2", "c2", "127.0.0.3:32768", InstanceState.HEALTHY, Fakes.T0));
+    }
+
     /** The deploy service side (a separate object: both interfaces have a get(String)). */
     final DeployService deployService = new DeployService() {
 

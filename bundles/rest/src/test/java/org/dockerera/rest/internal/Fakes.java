@@ -51,6 +51,19 @@ final class Fakes {
         volatile FakeDomains domains = new FakeDomains();
         /** No certificate service unless a test sets one: its routes answer 503. */
         volatile org.dockerera.api.CertificateService certificates;
+        final FakeLogsAndRuns logsAndRuns = new FakeLogsAndRuns(apps);
+        volatile org.dockerera.api.LogService logs = logsAndRuns.logService;
+        volatile org.dockerera.api.RunService runs = logsAndRuns.runService;
+
+        @Override
+        public org.dockerera.api.LogService logs() {
+            return Services.require(logs, "log service");
+        }
+
+        @Override
+        public org.dockerera.api.RunService runs() {
+            return Services.require(runs, "run service");
+        }
 
         @Override
         public org.dockerera.api.AppService apps() {

@@ -11,7 +11,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import org.dockerera.shell.internal.completers.AppCompleter;
 
 /** {@code dockerera:instance-list}. */
-@Command(scope = "dockerera", name = "instance-list", description = "Lists an app's instances with their host, address and health")
+@Command(scope = "dockerera", name = "instance-list", description = "Lists an app's instances with their host, address, health, CPU and memory")
 @Service
 public class InstanceList implements Action {
     @Reference
@@ -26,7 +26,7 @@ public class InstanceList implements Action {
 
     @Override
     public Object execute() {
-        print(apps.instances(app), noFormat);
+        print(apps.instances(app, true), noFormat);
         return null;
     }
 
@@ -38,9 +38,13 @@ public class InstanceList implements Action {
         table.column("Address");
         table.column("State");
         table.column("Since");
+        table.column("CPU").alignRight();
+        table.column("Memory").alignRight();
         for (org.dockerera.api.Instance i : instances) {
+            org.dockerera.api.InstanceStats s = i.stats();
             table.addRow().addContent(i.id(), i.release(), i.hostId(), Tables.orDash(i.address()), i.state(),
-                    Tables.ago(i.since()));
+                    Tables.ago(i.since()), s == null ? "-" : String.format("%.1f%%", s.cpuPercent()),
+                    s == null ? "-" : Tables.bytes(s.memoryBytes()) + " / " + Tables.bytes(s.memoryLimitBytes()));
         }
         table.print(System.out, !noFormat);
     }

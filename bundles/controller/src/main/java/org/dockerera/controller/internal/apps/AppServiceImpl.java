@@ -230,8 +230,15 @@ public class AppServiceImpl implements AppService {
 
     @Override
     public List<Instance> instances(String app) {
+        return instances(app, false);
+    }
+
+    @Override
+    public List<Instance> instances(String app, boolean withStats) {
         core.ledger().requireApp(app);
-        return core.ledger().instances(app).stream().map(InstanceRecord::view)
+        List<InstanceRecord> records = core.ledger().instances(app);
+        Map<String, org.dockerera.api.InstanceStats> stats = withStats ? core.stats(records) : Map.of();
+        return records.stream().map(r -> r.view().withStats(stats.get(r.id())))
                 .sorted(Comparator.comparing(Instance::release).thenComparing(Instance::id)).toList();
     }
 

@@ -58,6 +58,8 @@ import org.dockerera.controller.internal.reconcile.StrayContainer;
 import org.dockerera.spi.provider.ContainerInfo;
 import org.dockerera.spi.provider.ContainerSpec;
 import org.dockerera.spi.provider.HostConnection;
+import org.dockerera.spi.provider.LogLine;
+import org.dockerera.spi.provider.LogOptions;
 import org.dockerera.spi.provider.PortMapping;
 import org.dockerera.spi.provider.ProviderException;
 import org.dockerera.spi.provider.RegistryCredentials;
@@ -86,12 +88,29 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     /** The engine's knobs (from {@code etc/org.dockerera.controller.cfg}). */
-    record Settings(Rollout rollout, Duration resync, int workers, Duration routerLease) {
+    record Settings(Rollout rollout, Duration resync, int workers, Duration routerLease, int retainedLogLines,
+                    Duration statsTimeout, Duration runRetention) {
+        static final int DEFAULT_RETAINED_LOG_LINES = 1000;
+        static final Duration DEFAULT_STATS_TIMEOUT = Duration.ofMillis(2500);
+        static final Duration DEFAULT_RUN_RETENTION = Duration.ofMinutes(10);
         static final Settings DEFAULT = new Settings(Rollout.DEFAULT, Duration.ofSeconds(2), 4,
                 Duration.ofSeconds(10));
 
         Settings(Rollout rollout, Duration resync, int workers) {
             this(rollout, resync, workers, Duration.ofSeconds(10));
+        }
+
+        Settings(Rollout rollout, Duration resync, int workers, Duration routerLease) {
+            this(rollout, resync, workers, routerLease, DEFAULT_RETAINED_LOG_LINES, DEFAULT_STATS_TIMEOUT,
+                    DEFAULT_RUN_RETENTION);
+        }
+
+        Settings withRetainedLogLines(int lines) {
+            return new Settings(rollout, resync, workers, routerLease, lines, statsTimeout, runRetention);
+        }
+
+        Settings withRunRetention(Duration d) {
+            return new Settings(rollout, resync, workers, routerLease, retainedLogLines, statsTimeout, d);
         }
     }
 
@@ -158,6 +177,15 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
 
     RouteFleet fleet() {
         return fleet;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /** The engine's pool for blocking host calls (unbounded, daemon threads). */
+    ExecutorService blocking() {
+        return blocking;
     }
 
     void kickAll() {
@@ -775,11 +803,16 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         } else if (action instanceof Action.Remove r) {
             InstanceRecord i = ctx.obs().records().get(r.instanceId());
             if (i != null && i.containerId() != null) {
+                retainLogs(ctx.app(), i, i.containerId());
                 connection(i.hostId()).remove(i.containerId(), true);
             }
             prober.forget(r.instanceId());
             ledger.deleteInstance(app, r.instanceId());
         } else if (action instanceof Action.RemoveOrphan o) {
+            InstanceRecord orphan = o.instanceId() == null ? null : ctx.obs().records().get(o.instanceId());
+            if (orphan != null) {
+                retainLogs(ctx.app(), orphan, o.containerId());
+            }
             connection(o.hostId()).remove(o.containerId(), true);
             if (o.instanceId() != null) {
                 prober.forget(o.instanceId());
@@ -867,8 +900,34 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         }
     }
 
+    /**
+     * Keeps the last lines of an instance whose container is about to be removed (replaced, drained, failed, scaled
+     * down, orphaned), so they outlive it; the app keeps at most {@code retainedLogLines} such lines, the oldest
+     * captures losing theirs first. Nothing is kept for an app being removed. A host that cannot answer costs the
+     * lines, never the removal.
+     */
+    private void retainLogs(AppRecord app, InstanceRecord i, String containerId) {
+        int max = settings.retainedLogLines();
+        if (app.deleting() || max <= 0) {
+            return;
+        }
+        try {
+            List<LogLine> lines = connection(i.hostId()).logs(containerId, LogOptions.tail(max));
+            if (lines.isEmpty()) {
+                return;
+            }
+            ledger.putRetainedLog(new RetainedLog(app.name(), i.id(), i.release(), i.hostId(), clock.instant(),
+                    lines));
+            Retention.Plan plan = Retention.trim(ledger.retainedLogs(app.name()), max);
+            plan.rewrite().forEach(ledger::putRetainedLog);
+            plan.drop().forEach(id -> ledger.deleteRetainedLog(app.name(), id));
+        } catch (DockereraException | UnsupportedOperationException e) {
+            LOG.info("the last log lines of {} of {} are not kept: {}", i.id(), app.name(), e.getMessage());
+        }
+    }
+
     /** Creates the container, pulling its image first when the host does not have it. */
-    private String create(HostConnection c, ContainerSpec spec) {
+    String create(HostConnection c, ContainerSpec spec) {
         try {
             return c.create(spec);
         } catch (ProviderException e) {
@@ -1025,7 +1084,7 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         return b.append(')').toString();
     }
 
-    private HostConnection connection(String hostId) {
+    HostConnection connection(String hostId) {
         return registry.connection(hostId).orElseThrow(() -> DockereraException.unavailable("host-unreachable",
                 "host " + hostId + " is not monitored (removed?)", null));
     }

@@ -10,6 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.dockerera.api.InstanceState;
+import org.dockerera.api.InstanceStats;
 import org.dockerera.api.App;
 import org.dockerera.api.AppService;
 import org.dockerera.api.AppSpec;
@@ -74,6 +79,10 @@ public class EngineComponent {
     private Ledger ledger;
     private SecretBox secrets;
     private Engine engine;
+    private ScheduledExecutorService timer;
+    private AppLogs logs;
+    private StatsSampler stats;
+    private Runs runs;
     private Clock clock = Clock.systemUTC();
 
     public EngineComponent() {
@@ -96,7 +105,9 @@ public class EngineComponent {
                 Duration.ofMillis(Math.max(1, config.restartBackoffMs())),
                 Duration.ofMillis(Math.max(config.restartBackoffMs(), config.maxRestartBackoffMs())));
         start(keys.box(), new Engine.Settings(rollout, Duration.ofMillis(Math.max(100, config.resyncIntervalMs())),
-                Math.max(1, config.appWorkers()), Duration.ofMillis(Math.max(1000, config.routerLeaseMs()))));
+                Math.max(1, config.appWorkers()), Duration.ofMillis(Math.max(1000, config.routerLeaseMs())),
+                Math.max(0, config.logs_retained_lines()), Duration.ofMillis(Math.max(100, config.stats_timeout_ms())),
+                Duration.ofMinutes(Math.max(1, config.runs_retained_minutes()))));
     }
 
     private void start(SecretBox box, Engine.Settings settings) {
@@ -104,6 +115,22 @@ public class EngineComponent {
         this.ledger = new Ledger(store);
         this.engine = new Engine(ledger, box, () -> scheduler, hostService, hostRegistry, () -> registries,
                 this::publish, clock, settings);
+        AtomicInteger n = new AtomicInteger();
+        this.timer = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "dockerera-logs-runs-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.logs = new AppLogs(ledger, hostRegistry::connection, engine.blocking(), timer, clock,
+                Duration.ofSeconds(1));
+        this.stats = new StatsSampler(t -> {
+            String[] hostAndContainer = t.key().split("/", 2);
+            org.dockerera.spi.provider.ContainerStats s = engine.connection(hostAndContainer[0])
+                    .stats(hostAndContainer[1]);
+            return s == null ? null : new InstanceStats(s.cpuPercent(), s.memoryBytes(), s.memoryLimitBytes());
+        }, engine.blocking(), clock, settings.statsTimeout(), Duration.ofSeconds(2), Duration.ofSeconds(15));
+        this.runs = new Runs(ledger, engine, box, hostService, engine.blocking(), timer, clock,
+                settings.runRetention());
         subscribe();
         engine.start();
     }
@@ -111,9 +138,35 @@ public class EngineComponent {
     @Deactivate
     void deactivate() {
         unsubscribe();
+        if (runs != null) {
+            runs.close();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
         if (engine != null) {
             engine.close();
         }
+    }
+
+    AppLogs logs() {
+        return logs;
+    }
+
+    Runs runs() {
+        return runs;
+    }
+
+    /** Stats of the running instances among {@code records}, by instance id (absent: unknown in time). */
+    Map<String, InstanceStats> stats(List<InstanceRecord> records) {
+        List<StatsSampler.Target> targets = new ArrayList<>();
+        for (InstanceRecord r : records) {
+            if (r.containerId() != null && r.state() != InstanceState.STOPPED && r.state() != InstanceState.LOST
+                    && hostRegistry.connection(r.hostId()).isPresent()) {
+                targets.add(new StatsSampler.Target(r.hostId() + "/" + r.containerId(), r.id()));
+            }
+        }
+        return targets.isEmpty() ? Map.of() : stats.sample(targets);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -18,6 +18,7 @@ import org.dockerera.spi.store.Entry;
  * releases/&lt;app&gt;/&lt;0000000007&gt;  ReleaseRecord
  * instances/&lt;app&gt;/&lt;id&gt;        InstanceRecord
  * deploys/&lt;id&gt;                 DeployRecord
+ * logs/&lt;app&gt;/&lt;instance&gt;       RetainedLog: the last lines of a removed instance
  * counters/deploy-seq          the last deploy sequence number
  * routes/epoch                 the last published route table epoch
  * </pre>
@@ -28,6 +29,7 @@ final class Ledger {
     static final String RELEASES = "releases/";
     static final String INSTANCES = "instances/";
     static final String DEPLOYS = "deploys/";
+    static final String LOGS = "logs/";
     static final String DEPLOY_SEQ = "counters/deploy-seq";
     static final String ROUTE_EPOCH = "routes/epoch";
     private static final int MAX_CAS_ATTEMPTS = 50;
@@ -70,6 +72,9 @@ final class Ledger {
             store.delete(e.key(), ConfigStore.ANY_VERSION);
         }
         for (Entry e : store.list(INSTANCES + name + "/")) {
+            store.delete(e.key(), ConfigStore.ANY_VERSION);
+        }
+        for (Entry e : store.list(LOGS + name + "/")) {
             store.delete(e.key(), ConfigStore.ANY_VERSION);
         }
         store.delete(APPS + name, ConfigStore.ANY_VERSION);
@@ -127,6 +132,20 @@ final class Ledger {
 
     void deleteInstance(String app, String id) {
         store.delete(INSTANCES + app + "/" + id, ConfigStore.ANY_VERSION);
+    }
+
+    // ---- retained logs ----
+
+    List<RetainedLog> retainedLogs(String app) {
+        return store.list(LOGS + app + "/").stream().map(e -> Json.read(e.value(), RetainedLog.class)).toList();
+    }
+
+    void putRetainedLog(RetainedLog r) {
+        store.put(LOGS + r.app() + "/" + r.instance(), Json.write(r), ConfigStore.ANY_VERSION);
+    }
+
+    void deleteRetainedLog(String app, String instance) {
+        store.delete(LOGS + app + "/" + instance, ConfigStore.ANY_VERSION);
     }
 
     // ---- deploys ----

@@ -66,6 +66,8 @@ class EngineIT {
     private AppServiceImpl apps;
     private DeployServiceImpl deploys;
     private RoutesComponent routes;
+    private LogsComponent logs;
+    private RunsComponent runs;
     private String app;
     private List<String> hostUrls;
 
@@ -101,6 +103,8 @@ class EngineIT {
                 new Engine.Settings(org.dockerera.controller.internal.reconcile.Rollout.DEFAULT,
                         Duration.ofMillis(500), 2, Duration.ofSeconds(30)));
         routes = new RoutesComponent(core);
+        logs = new LogsComponent(core);
+        runs = new RunsComponent(core);
         apps = new AppServiceImpl(core);
         deploys = new DeployServiceImpl(core);
     }
@@ -362,7 +366,215 @@ class EngineIT {
         routes.leave(router);
     }
 
+    @Test
+    void theLogMergesInstancesByTimeAndKeepsTheLinesOfReplacedAndFailedInstances() {
+        apps.create(new AppSpec(app, 2, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
+                null, null, 0, 1000, null));
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+        List<Instance> v1 = apps.instances(app);
+        Set<String> v1Ids = v1.stream().map(Instance::id).collect(Collectors.toSet());
+        for (Instance i : v1) {
+            get(i.address(), "/env/PORT");
+        }
+
+        List<org.dockerera.api.LogEntry> log = logs.logs(app, org.dockerera.api.LogQuery.DEFAULT);
+        assertThat(log).extracting(org.dockerera.api.LogEntry::time).isSorted();
+        assertThat(log).allSatisfy(e -> {
+            assertThat(e.release()).isEqualTo(1);
+            assertThat(e.stream()).isEqualTo("stdout");
+            assertThat(e.instance()).isIn(v1Ids);
+        });
+        for (String id : v1Ids) {
+            assertThat(log).as("both instances' lines").filteredOn(e -> e.instance().equals(id))
+                    .extracting(org.dockerera.api.LogEntry::line)
+                    .anySatisfy(l -> assertThat(l).contains("listening on :8080"))
+                    .contains("GET /env/PORT HTTP/1.1 200");
+        }
+        // health checks keep writing: the newest two are those of then or newer ones
+        List<org.dockerera.api.LogEntry> two = logs.logs(app, new org.dockerera.api.LogQuery(2, null, null));
+        assertThat(two).hasSize(2).extracting(org.dockerera.api.LogEntry::time).isSorted()
+                .allSatisfy(t -> assertThat(t).isAfterOrEqualTo(log.get(log.size() - 2).time()));
+        String one = v1.get(0).id();
+        assertThat(logs.logs(app, new org.dockerera.api.LogQuery(null, null, one)))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.instance()).isEqualTo(one));
+        java.time.Instant last = log.get(log.size() - 1).time();
+        assertThat(logs.logs(app, new org.dockerera.api.LogQuery(null, last, null))).extracting(
+                org.dockerera.api.LogEntry::time).allSatisfy(t -> assertThat(t).isAfterOrEqualTo(last));
+
+        // a redeploy replaces both instances: their lines, up to their drain and exit, are still read
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v2"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(apps.instances(app)).noneMatch(i -> v1Ids.contains(i.id()));
+        List<org.dockerera.api.LogEntry> after = logs.logs(app, new org.dockerera.api.LogQuery(1000, null, null));
+        assertThat(after).extracting(org.dockerera.api.LogEntry::time).isSorted();
+        for (String id : v1Ids) {
+            assertThat(after).filteredOn(e -> e.instance().equals(id)).extracting(org.dockerera.api.LogEntry::line)
+                    .contains("GET /env/PORT HTTP/1.1 200")
+                    .anySatisfy(l -> assertThat(l).startsWith("exiting after drain"));
+        }
+        assertThat(after).anySatisfy(e -> {
+            assertThat(e.release()).isEqualTo(2);
+            assertThat(e.line()).contains("testapp v2");
+        });
+        assertThat(core.ledger().retainedLogs(app)).extracting(RetainedLog::instance).containsAll(v1Ids);
+
+        // a broken release: its failed containers are removed, their last words kept
+        Deploy broken = awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.broken"), null), "t")
+                .id());
+        assertThat(broken.status()).isEqualTo(DeployStatus.FAILED);
+        await().atMost(DEPLOY).untilAsserted(() -> {
+            assertThat(apps.instances(app)).allSatisfy(i -> assertThat(i.release()).isEqualTo(2));
+            assertThat(logs.logs(app, new org.dockerera.api.LogQuery(1000, null, null))).anySatisfy(e -> {
+                assertThat(e.release()).isEqualTo(3);
+                assertThat(e.line()).contains("broken build, failing at start on purpose");
+            });
+        });
+
+        // removing the app removes what was kept
+        awaitDone(apps.remove(app, "t").id());
+        assertThat(core.ledger().retainedLogs(app)).isEmpty();
+    }
+
+    @Test
+    void aFollowedLogSendsTheBacklogThenNewLinesAlsoOfInstancesStartedLater() {
+        apps.create(new AppSpec(app, 1, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
+                null, null, 0, 1000, null));
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+        Instance first = apps.instances(app).get(0);
+        get(first.address(), "/env/BEFORE");
+        List<org.dockerera.api.LogEntry> seen = new CopyOnWriteArrayList<>();
+
+        try (org.dockerera.api.LogService.LogStream stream = logs.follow(app, org.dockerera.api.LogQuery.DEFAULT)) {
+            stream.start(seen::add);
+            assertThat(seen).extracting(org.dockerera.api.LogEntry::line).contains("GET /env/BEFORE HTTP/1.1 404");
+            int backlog = seen.size();
+
+            get(first.address(), "/env/AFTER");
+            await().atMost(DEPLOY).untilAsserted(() -> assertThat(seen).extracting(org.dockerera.api.LogEntry::line)
+                    .contains("GET /env/AFTER HTTP/1.1 404"));
+            assertThat(awaitDone(deploys.scale(app, 2, "t").id()).status()).isEqualTo(DeployStatus.SUCCEEDED);
+            Instance second = apps.instances(app).stream().filter(i -> !i.id().equals(first.id())).findFirst()
+                    .orElseThrow();
+            await().atMost(DEPLOY).untilAsserted(() -> assertThat(seen)
+                    .filteredOn(e -> e.instance().equals(second.id())).extracting(org.dockerera.api.LogEntry::line)
+                    .anySatisfy(l -> assertThat(l).contains("listening on :8080")));
+            assertThat(seen.subList(backlog, seen.size())).extracting(org.dockerera.api.LogEntry::line)
+                    .as("nothing of the backlog twice").doesNotContain("GET /env/BEFORE HTTP/1.1 404");
+        }
+    }
+
+    @Test
+    void statsOfARunningInstanceAreReadFromItsHost() {
+        apps.create(new AppSpec(app, 1, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
+                new org.dockerera.api.Resources(null, null, null, 128L << 20), null, 0, 1000, null));
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+
+        await().atMost(DEPLOY).untilAsserted(() -> assertThat(apps.instances(app, true)).singleElement()
+                .satisfies(i -> {
+                    assertThat(i.stats()).isNotNull();
+                    assertThat(i.stats().memoryBytes()).isPositive();
+                    assertThat(i.stats().memoryLimitBytes()).isEqualTo(128L << 20);
+                    assertThat(i.stats().cpuPercent()).isGreaterThanOrEqualTo(0.0);
+                }));
+        assertThat(apps.instances(app)).singleElement().satisfies(i -> assertThat(i.stats()).isNull());
+    }
+
+    @Test
+    void aRunUsesTheActiveReleaseWithItsSecretsAndTheRequestsEnvironmentAndIsRemovedAfterItExited() {
+        apps.create(new AppSpec(app, 1, null, 8080, null, new HealthCheck("/health", 500, 500, 1, 2, 100, 15000),
+                null, null, 0, 1000, null));
+        org.dockerera.api.RunRequest echo = new org.dockerera.api.RunRequest(List.of("/testapp", "--echo", "hi",
+                "--exit", "3"), null);
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(org.dockerera.api.DockereraException.class,
+                () -> runs.start(app, echo, "t")).slug()).isEqualTo("not-deployed");
+        apps.setEnv(app, "GREETING", "secret hello", true, "t");
+        assertThat(awaitDone(deploys.deploy(app, new DeployRequest(env.getProperty("image.v1"), null), "t").id())
+                .status()).isEqualTo(DeployStatus.SUCCEEDED);
+        Instance instance = apps.instances(app).get(0);
+
+        org.dockerera.api.Run run = runs.start(app, echo, "t");
+        assertThat(run.status()).isEqualTo(org.dockerera.api.RunStatus.RUNNING);
+        assertThat(run.release()).isEqualTo(1);
+        assertThat(run.image()).isEqualTo(apps.release(app, 1).digest());
+        assertThat(run.command()).containsExactly("/testapp", "--echo", "hi", "--exit", "3");
+        Output out = output(run.id());
+        assertThat(out.exit.join()).isEqualTo(3);
+        assertThat(out.lines).contains("stdout echo hi", "stdout GREETING=secret hello", "stderr stderr: hi");
+        assertThat(runs.get(app, run.id())).satisfies(r -> {
+            assertThat(r.status()).isEqualTo(org.dockerera.api.RunStatus.EXITED);
+            assertThat(r.exitCode()).isEqualTo(3);
+            assertThat(r.finished()).isNotNull();
+        });
+        await().atMost(DEPLOY).untilAsserted(() -> assertThat(runContainers(run.id())).as("removed").isEmpty());
+        Output late = output(run.id());
+        assertThat(late.exit.join()).as("a late reader gets it all").isEqualTo(3);
+        assertThat(late.lines).isEqualTo(out.lines);
+
+        org.dockerera.api.Run ok = runs.start(app, new org.dockerera.api.RunRequest(List.of("/testapp", "--echo",
+                "bye"), Map.of("GREETING", "from the request")), "t");
+        Output okOut = output(ok.id());
+        assertThat(okOut.exit.join()).isZero();
+        assertThat(okOut.lines).contains("stdout echo bye", "stdout GREETING=from the request");
+
+        // a run that does not end by itself: running until removed, then gone
+        org.dockerera.api.Run server = runs.start(app, new org.dockerera.api.RunRequest(List.of("/testapp"),
+                Map.of("PORT", "9999")), "t");
+        Output serverOut = output(server.id());
+        await().atMost(DEPLOY).untilAsserted(() -> assertThat(serverOut.lines)
+                .anySatisfy(l -> assertThat(l).contains("listening on :9999")));
+        assertThat(runs.get(app, server.id()).status()).isEqualTo(org.dockerera.api.RunStatus.RUNNING);
+        assertThat(runContainers(server.id())).hasSize(1);
+        runs.remove(app, server.id());
+        assertThat(serverOut.exit).isDone();
+        assertThat(runContainers(server.id())).isEmpty();
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(org.dockerera.api.DockereraException.class,
+                () -> runs.get(app, server.id())).slug()).isEqualTo("run-not-found");
+
+        // the engine never took a run for an instance or an orphan
+        assertThat(apps.instances(app)).singleElement().satisfies(i -> assertThat(i.id()).isEqualTo(instance.id()));
+        assertThat(events).noneSatisfy(e -> assertThat(e.message()).contains("orphaned container"));
+    }
+
     // ---- helpers ----
+
+    /** A run's output as read through the service: {@code "<stream> <line>"}, and its exit code. */
+    private record Output(List<String> lines, java.util.concurrent.CompletableFuture<Integer> exit) {
+    }
+
+    private Output output(String runId) {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Integer> exit = new java.util.concurrent.CompletableFuture<>();
+        runs.output(app, runId).start(new org.dockerera.api.RunService.OutputListener() {
+            @Override
+            public void line(String stream, String line) {
+                lines.add(stream + " " + line);
+            }
+
+            @Override
+            public void exit(Integer exitCode) {
+                exit.complete(exitCode);
+            }
+        });
+        exit.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS);
+        return new Output(lines, exit);
+    }
+
+    /** The run's containers on every host, straight from the daemons. */
+    private List<ContainerInfo> runContainers(String runId) {
+        List<ContainerInfo> out = new ArrayList<>();
+        DockerProvider p = new DockerProvider();
+        for (String url : hostUrls) {
+            try (HostConnection c = p.connect(new HostEndpoint(url, null, Duration.ofSeconds(2), Duration.ofSeconds(5),
+                    null))) {
+                out.addAll(c.containers(Map.of(Runs.RUN_LABEL, runId), true));
+            }
+        }
+        return out;
+    }
+
 
     private List<String> backends() {
         return routes.table().routes().stream().filter(r -> r.app().equals(app)).findFirst()

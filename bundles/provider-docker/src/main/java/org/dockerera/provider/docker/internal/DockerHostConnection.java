@@ -20,7 +20,13 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.api.model.WaitResponse;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.api.model.CpuStatsConfig;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.MemoryStatsConfig;
+import com.github.dockerjava.api.model.Statistics;
+import com.github.dockerjava.api.model.StreamType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -50,8 +56,12 @@ import org.dockerera.api.DockereraException;
 import org.dockerera.spi.provider.ContainerEvent;
 import org.dockerera.spi.provider.ContainerInfo;
 import org.dockerera.spi.provider.ContainerSpec;
+import org.dockerera.spi.provider.ContainerStats;
 import org.dockerera.spi.provider.EngineInfo;
 import org.dockerera.spi.provider.HostConnection;
+import org.dockerera.spi.provider.LogFollower;
+import org.dockerera.spi.provider.LogLine;
+import org.dockerera.spi.provider.LogOptions;
 import org.dockerera.spi.provider.PortMapping;
 import org.dockerera.spi.provider.ProviderException;
 import org.dockerera.spi.provider.RegistryCredentials;
@@ -75,7 +85,7 @@ final class DockerHostConnection implements HostConnection {
     private final DockerTransport transport;
     private final DockerClient client;
     private final ThreadPoolExecutor calls;
-    private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
+    private final Set<AutoCloseable> streams = ConcurrentHashMap.newKeySet();
     private final Set<CallScope> inFlight = ConcurrentHashMap.newKeySet();
     private final Consumer<DockerHostConnection> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -143,6 +153,9 @@ final class DockerHostConnection implements HostConnection {
                     .withEnv(env(spec.env()));
             if (spec.name() != null && !spec.name().isBlank()) {
                 cmd.withName(spec.name());
+            }
+            if (!spec.entrypoint().isEmpty()) {
+                cmd.withEntrypoint(spec.entrypoint());
             }
             if (!spec.command().isEmpty()) {
                 cmd.withCmd(spec.command());
@@ -251,6 +264,223 @@ final class DockerHostConnection implements HostConnection {
                 return List.copyOf(lines.size() > tail ? lines.subList(lines.size() - tail, lines.size()) : lines);
             }
         });
+    }
+
+    @Override
+    public List<LogLine> logs(String containerId, LogOptions options) {
+        requireId(containerId);
+        LogOptions o = options == null ? LogOptions.ALL : options;
+        if (o.tail() != null && o.tail() == 0) {
+            return List.of();
+        }
+        return call("read the logs of container " + containerId, "container " + containerId, callTimeout, c -> {
+            List<LogLine> lines = new ArrayList<>();
+            TimestampedLines parser = new TimestampedLines();
+            try (var callback = logCommand(c, containerId, o, false).exec(new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                    List<LogLine> parsed = parser.accept(frame.getStreamType() == StreamType.STDERR,
+                            frame.getPayload());
+                    synchronized (lines) {
+                        lines.addAll(parsed);
+                    }
+                }
+            })) {
+                callback.awaitCompletion();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            synchronized (lines) {
+                lines.addAll(parser.flush());
+                // the engine copies stdout and stderr into its log separately: order by time (stable for equal ones)
+                List<LogLine> selected = lines.stream().filter(l -> o.since() == null || !l.time().isBefore(o.since()))
+                        .sorted(java.util.Comparator.comparing(LogLine::time)).toList();
+                int tail = o.tail() == null ? selected.size() : o.tail();
+                return List.copyOf(selected.size() > tail
+                        ? selected.subList(selected.size() - tail, selected.size()) : selected);
+            }
+        });
+    }
+
+    /** {@code since} is whole seconds on the wire: the caller filters the lines of that second itself. */
+    private static com.github.dockerjava.api.command.LogContainerCmd logCommand(DockerClient c, String containerId,
+                                                                               LogOptions o, boolean follow) {
+        var cmd = c.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTimestamps(true)
+                .withFollowStream(follow);
+        if (o.tail() != null) {
+            cmd.withTail(o.tail());
+        } else {
+            cmd.withTailAll();
+        }
+        if (o.since() != null && o.since().getEpochSecond() > 0) {
+            cmd.withSince((int) Math.min(Integer.MAX_VALUE, o.since().getEpochSecond()));
+        }
+        return cmd;
+    }
+
+    @Override
+    public AutoCloseable followLogs(String containerId, LogOptions options, LogFollower follower) {
+        requireId(containerId);
+        ensureOpen();
+        LogOptions o = options == null ? LogOptions.ALL : options;
+        LogStream stream = new LogStream(containerId, o, follower);
+        streams.add(stream);
+        try (CallScope.Binding ignored = stream.scope.bind()) {
+            logCommand(client, containerId, o, true).exec(stream);
+        } catch (RuntimeException e) {
+            stream.fail(e);
+            return stream;
+        }
+        CompletableFuture.delayedExecutor(callTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!stream.started) {
+                stream.fail(Failures.deadline(url.url(), "open the log stream of container " + containerId,
+                        callTimeout));
+            }
+        });
+        return stream;
+    }
+
+    @Override
+    public ContainerStats stats(String containerId) {
+        requireId(containerId);
+        // the engine answers after two samples of its collector (one second apart), for a CPU figure over that second
+        Duration bound = callTimeout.plusSeconds(3);
+        return call("read the stats of container " + containerId, "container " + containerId, bound, c -> {
+            CompletableFuture<Statistics> first = new CompletableFuture<>();
+            try (var callback = c.statsCmd(containerId).withNoStream(true).exec(new ResultCallback.Adapter<Statistics>() {
+                @Override
+                public void onNext(Statistics s) {
+                    first.complete(s);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    first.completeExceptionally(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    first.complete(null);
+                    super.onComplete();
+                }
+            })) {
+                return toStats(first.get(bound.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(cause);
+            } catch (TimeoutException e) {
+                throw new java.io.UncheckedIOException(new java.net.SocketTimeoutException("no stats sample"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** What {@code docker stats} shows; null for a container that is not running (the engine sends zeros). */
+    static ContainerStats toStats(Statistics s) {
+        if (s == null || s.getCpuStats() == null || s.getMemoryStats() == null || s.getRead() == null
+                || s.getRead().startsWith("0001-") || s.getMemoryStats().getUsage() == null) {
+            return null;
+        }
+        CpuStatsConfig cpu = s.getCpuStats();
+        CpuStatsConfig pre = s.getPreCpuStats();
+        double percent = 0;
+        if (pre != null && cpu.getCpuUsage() != null && pre.getCpuUsage() != null && cpu.getSystemCpuUsage() != null
+                && pre.getSystemCpuUsage() != null) {
+            long cpuDelta = orZero(cpu.getCpuUsage().getTotalUsage()) - orZero(pre.getCpuUsage().getTotalUsage());
+            long systemDelta = cpu.getSystemCpuUsage() - pre.getSystemCpuUsage();
+            long online = cpu.getOnlineCpus() != null && cpu.getOnlineCpus() > 0 ? cpu.getOnlineCpus()
+                    : cpu.getCpuUsage().getPercpuUsage() != null ? cpu.getCpuUsage().getPercpuUsage().size() : 1;
+            if (systemDelta > 0 && cpuDelta > 0 && pre.getSystemCpuUsage() > 0) {
+                percent = (double) cpuDelta / systemDelta * online * 100.0;
+            }
+        }
+        MemoryStatsConfig mem = s.getMemoryStats();
+        long usage = mem.getUsage();
+        long reclaimable = 0;
+        if (mem.getStats() != null) {
+            // cgroup v1: total_inactive_file; v2: inactive_file; older engines: cache
+            Long inactive = mem.getStats().getTotalInactiveFile() != null ? mem.getStats().getTotalInactiveFile()
+                    : mem.getStats().getInactiveFile();
+            reclaimable = inactive != null ? inactive : orZero(mem.getStats().getCache());
+        }
+        long used = reclaimable < usage ? usage - reclaimable : usage;
+        Instant read;
+        try {
+            read = Instant.parse(s.getRead());
+        } catch (java.time.format.DateTimeParseException e) {
+            read = Instant.now();
+        }
+        return new ContainerStats(read, Math.round(percent * 100) / 100.0, used, orZero(mem.getLimit()));
+    }
+
+    @Override
+    public Integer awaitExit(String containerId, Duration timeout) {
+        requireId(containerId);
+        Duration wait = timeout == null || timeout.isNegative() ? Duration.ZERO : timeout;
+        Duration bound = callTimeout.plus(wait);
+        return call("wait for container " + containerId, "container " + containerId, bound, c -> {
+            CompletableFuture<Integer> code = new CompletableFuture<>();
+            // not docker-java's WaitContainerResultCallback: its template logs a 404 as an error before we map it
+            ResultCallback<WaitResponse> callback = new ResultCallback<>() {
+                private volatile Closeable stream;
+
+                @Override
+                public void onStart(Closeable closeable) {
+                    stream = closeable;
+                }
+
+                @Override
+                public void onNext(WaitResponse r) {
+                    code.complete(r.getStatusCode());
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    code.completeExceptionally(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    code.complete(null);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    Closeable s = stream;
+                    if (s != null) {
+                        s.close();
+                    }
+                }
+            };
+            try (callback) {
+                c.waitContainerCmd(containerId).exec(callback);
+                return code.get(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return null; // still running
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static long orZero(Long l) {
+        return l == null ? 0L : l;
     }
 
     @Override
@@ -364,8 +594,12 @@ final class DockerHostConnection implements HostConnection {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (EventStream s : List.copyOf(streams)) {
-            s.close();
+        for (AutoCloseable s : List.copyOf(streams)) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                LOG.debug("closing a stream of {}", url, e);
+            }
         }
         for (CallScope scope : List.copyOf(inFlight)) {
             scope.abort();
@@ -646,6 +880,109 @@ final class DockerHostConnection implements HostConnection {
                     onError.accept(mapped);
                 } catch (RuntimeException e) {
                     LOG.warn("the event error handler of {} failed", url, e);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (done.compareAndSet(false, true)) {
+                release();
+            }
+        }
+
+        private void release() {
+            streams.remove(this);
+            scope.abort();
+            closeStream();
+        }
+
+        private void closeStream() {
+            Closeable s = stream;
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException | RuntimeException e) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
+    /** One followed container log; reports its end exactly once unless closed first. */
+    private final class LogStream implements ResultCallback<Frame> {
+        final CallScope scope = new CallScope(Duration.ZERO);
+        private final String containerId;
+        private final LogOptions options;
+        private final LogFollower follower;
+        private final TimestampedLines parser = new TimestampedLines();
+        private final AtomicBoolean done = new AtomicBoolean();
+        volatile boolean started;
+        private volatile Closeable stream;
+
+        LogStream(String containerId, LogOptions options, LogFollower follower) {
+            this.containerId = containerId;
+            this.options = options;
+            this.follower = follower;
+        }
+
+        @Override
+        public void onStart(Closeable closeable) {
+            stream = closeable;
+            started = true;
+            if (done.get()) {
+                closeStream();
+            }
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            if (done.get()) {
+                return;
+            }
+            deliver(parser.accept(frame.getStreamType() == StreamType.STDERR, frame.getPayload()));
+        }
+
+        private void deliver(List<LogLine> lines) {
+            for (LogLine l : lines) {
+                if (options.since() != null && l.time().isBefore(options.since())) {
+                    continue;
+                }
+                try {
+                    follower.line(l);
+                } catch (RuntimeException e) {
+                    LOG.warn("a log follower of container {} on {} failed", containerId, url, e);
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            fail(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            if (done.compareAndSet(false, true)) {
+                deliver(parser.flush());
+                release();
+                try {
+                    follower.ended(null);
+                } catch (RuntimeException e) {
+                    LOG.warn("a log follower of container {} on {} failed", containerId, url, e);
+                }
+            }
+        }
+
+        void fail(Throwable cause) {
+            if (done.compareAndSet(false, true)) {
+                release();
+                DockereraException mapped = Failures.map(url.url(), "follow the logs of container " + containerId,
+                        "container " + containerId, null, cause);
+                try {
+                    follower.ended(mapped);
+                } catch (RuntimeException e) {
+                    LOG.warn("a log follower of container {} on {} failed", containerId, url, e);
                 }
             }
         }

@@ -88,6 +88,35 @@ class DockerHostConnectionTest {
     }
 
     @Test
+    void statsAreWhatDockerStatsShowsAndNullForAStoppedContainer() throws IOException {
+        String running = """
+                {"read":"2026-12-04T15:37:35.083144641Z","preread":"2026-12-04T15:37:34.072586298Z",
+                 "cpu_stats":{"cpu_usage":{"total_usage":1100000000,"percpu_usage":[1,2]},
+                              "system_cpu_usage":32322550000000,"online_cpus":2},
+                 "precpu_stats":{"cpu_usage":{"total_usage":1000000000,"percpu_usage":[1,2]},
+                              "system_cpu_usage":32320550000000,"online_cpus":2},
+                 "memory_stats":{"usage":10485760,"limit":268435456,"stats":{"total_inactive_file":1048576}}}""";
+        String stopped = """
+                {"read":"0001-01-01T00:00:00Z","preread":"0001-01-01T00:00:00Z","cpu_stats":{"cpu_usage":{}},
+                 "precpu_stats":{"cpu_usage":{}},"memory_stats":{}}""";
+        FakeDaemon d = daemon(FakeDaemon.tcp(r -> r.path().contains("/containers/c1/stats")
+                ? new Answer(200, running) : r.path().contains("/containers/c2/stats") ? new Answer(200, stopped)
+                : new Answer(404, "{\"message\":\"No such container: c3\"}")));
+        HostConnection c = connect(d.url());
+
+        org.dockerera.spi.provider.ContainerStats stats = c.stats("c1");
+
+        // 0.1 s of CPU over 2 s of two CPUs' time: 5 % of both, 10 % of one CPU, as docker stats shows it
+        assertThat(stats.cpuPercent()).isEqualTo(10.0);
+        assertThat(stats.memoryBytes()).isEqualTo(9437184);
+        assertThat(stats.memoryLimitBytes()).isEqualTo(268435456);
+        assertThat(d.requests()).anySatisfy(r -> assertThat(r.path()).contains("stream=0"));
+        assertThat(c.stats("c2")).isNull();
+        assertThat(catchThrowableOfType(ProviderException.class, () -> c.stats("c3")).slug())
+                .isEqualTo("not-found-on-host");
+    }
+
+    @Test
     void aHungTcpDaemonFailsTheCallWithinTheCallTimeoutAndItsSocketIsClosed() throws IOException {
         FakeDaemon d = daemon(FakeDaemon.tcp(r -> new Hang()));
         HostConnection c = connect(d.url());

@@ -224,6 +224,80 @@ class DockerProviderIT {
     }
 
     @Test
+    void timestampedLogsFollowedLogsStatsAndTheExitOfAContainerWithItsOwnEntrypoint() throws Exception {
+        String n = hosts("tcp").firstKey();
+        String url = hosts("tcp").get(n);
+        HostConnection c = connect(url);
+        String image = env.getProperty("image.v1");
+        c.pull(image, null);
+        java.time.Instant before = java.time.Instant.now().minusSeconds(1);
+
+        // the entrypoint replaced, the rest as the command: testapp --echo prints its words and exits with --exit
+        String run = c.create(new ContainerSpec(null, image, List.of("--echo", "hi", "--lines", "3", "--exit", "7"),
+                Map.of("GREETING", "hello"), Map.of(TEST_LABEL, TEST_RUN), null, null, null, null, "no",
+                List.of("/testapp")));
+        c.start(run);
+        assertThat(c.awaitExit(run, Duration.ofSeconds(20))).isEqualTo(7);
+        List<org.dockerera.spi.provider.LogLine> lines = c.logs(run, org.dockerera.spi.provider.LogOptions.ALL);
+        assertThat(lines).extracting(l -> l.stream() + " " + l.line()).containsExactlyInAnyOrder("stdout echo hi",
+                "stdout GREETING=hello", "stderr stderr: hi", "stdout line 1", "stdout line 2", "stdout line 3");
+        assertThat(lines).allSatisfy(l -> assertThat(l.time()).isAfter(before));
+        assertThat(lines).extracting(org.dockerera.spi.provider.LogLine::time).isSorted();
+        assertThat(c.logs(run, org.dockerera.spi.provider.LogOptions.tail(2))).extracting(
+                org.dockerera.spi.provider.LogLine::line).containsExactly("line 2", "line 3");
+        java.time.Instant third = lines.stream().filter(l -> l.line().equals("line 3")).findFirst().orElseThrow().time();
+        assertThat(c.logs(run, org.dockerera.spi.provider.LogOptions.since(third))).extracting(
+                org.dockerera.spi.provider.LogLine::line).containsExactly("line 3");
+        assertThat(c.stats(run)).as("not running").isNull();
+        c.remove(run, true);
+
+        // a server: its lines are followed as they are written, its stats read, its end seen
+        String server = c.create(new ContainerSpec(null, image, null, null, Map.of(TEST_LABEL, TEST_RUN), 8080,
+                hostIpOf(n), 64L << 20, null, "no"));
+        c.start(server);
+        List<org.dockerera.spi.provider.LogLine> followed = new CopyOnWriteArrayList<>();
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        try (AutoCloseable follow = c.followLogs(server, org.dockerera.spi.provider.LogOptions.ALL,
+                new org.dockerera.spi.provider.LogFollower() {
+                    @Override
+                    public void line(org.dockerera.spi.provider.LogLine line) {
+                        followed.add(line);
+                    }
+
+                    @Override
+                    public void ended(Throwable failure) {
+                        ended.complete(failure);
+                    }
+                })) {
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(followed)
+                    .anySatisfy(l -> assertThat(l.line()).contains("listening on :8080")));
+            String address = c.containers(Map.of(TEST_LABEL, TEST_RUN), false).stream()
+                    .filter(i -> i.id().equals(server)).findFirst().orElseThrow().ports().get(0).hostIp() + ":"
+                    + c.containers(Map.of(TEST_LABEL, TEST_RUN), false).stream().filter(i -> i.id().equals(server))
+                    .findFirst().orElseThrow().ports().get(0).hostPort();
+            await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> java.net.http.HttpClient
+                    .newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + address
+                            + "/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(followed)
+                    .anySatisfy(l -> assertThat(l.line()).isEqualTo("GET /health HTTP/1.1 200")));
+
+            org.dockerera.spi.provider.ContainerStats stats = c.stats(server);
+            assertThat(stats).isNotNull();
+            assertThat(stats.memoryBytes()).isPositive();
+            assertThat(stats.memoryLimitBytes()).isEqualTo(64L << 20);
+            assertThat(stats.cpuPercent()).isGreaterThanOrEqualTo(0.0);
+
+            c.stop(server, Duration.ofSeconds(2));
+            assertThat(ended.get(15, TimeUnit.SECONDS)).as("ended by the container's exit, not an error").isNull();
+            assertThat(followed).anySatisfy(l -> assertThat(l.line()).startsWith("exiting after drain"));
+            assertThat(c.awaitExit(server, Duration.ofSeconds(1))).isZero();
+        }
+        c.remove(server, true);
+        assertThatThrownBy(() -> c.awaitExit(server, Duration.ofSeconds(1))).isInstanceOf(ProviderException.class)
+                .extracting(e -> ((ProviderException) e).slug()).isEqualTo("not-found-on-host");
+    }
+
+    @Test
     void anImageInUseIsNotRemovedAndAnUnusedOneIs() {
         String n = hosts("tcp").firstKey();
         String url = hosts("tcp").get(n);
