@@ -151,7 +151,11 @@ final class Processes {
                         term().out().println(d.path("line").asText());
                     }
                 } else if ("exit".equals(e.event())) {
-                    exit.set(d.path("exitCode").asInt(ExitCodes.FAILED));
+                    // null: killed (DELETE) or the host could not tell
+                    exit.set(d.path("exitCode").isNumber() ? d.get("exitCode").asInt() : ExitCodes.FAILED);
+                    if (!d.path("exitCode").isNumber()) {
+                        term().err().println("dockerera: run " + id + " ended without an exit code");
+                    }
                     return false;
                 }
                 return true;
