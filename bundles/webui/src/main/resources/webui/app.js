@@ -61,7 +61,7 @@ function ago(iso) {
 
 function clock(iso) {
   const d = new Date(iso);
-  return isNaN(d) ? '' : d.toLocaleTimeString();
+  return isNaN(d) ? '' : d.toTimeString().slice(0, 8); // 24-hour HH:MM:SS, local time
 }
 
 function showError(message) {

@@ -150,8 +150,9 @@ class WebUiIT {
         until("the live events", () -> browser.text("#events").contains("release.active"));
         until("live log lines of both instances", () -> {
             String logs = browser.text("#logs");
-            return logs.contains("listening on") && logs.lines().filter(l -> l.contains("listening on"))
-                    .map(l -> l.split(" ")[1]).distinct().count() == 2;
+            return logs.lines().filter(l -> l.contains("listening on"))
+                    .map(l -> l.replaceAll("^\\d\\d:\\d\\d:\\d\\d (i-[0-9a-f]+): .*$", "$1")).filter(i -> i.startsWith("i-"))
+                    .distinct().count() == 2;
         });
         assertThat(browser.execute("return window.__sameDocument === true").asBoolean()).as("no page reload").isTrue();
 
