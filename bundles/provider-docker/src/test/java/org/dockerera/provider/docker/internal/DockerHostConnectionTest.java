@@ -62,8 +62,21 @@ class DockerHostConnectionTest {
         return d;
     }
 
+    /** A connection whose calls time out after {@link #CALL}: for the tests about that timeout. */
     private HostConnection connect(String url) {
-        HostConnection c = provider.connect(new HostEndpoint(url, null, Duration.ofMillis(500), CALL, Duration.ofSeconds(5)));
+        return connect(url, CALL);
+    }
+
+    /**
+     * A connection with a call timeout no busy machine reaches: for tests about what an answer becomes (a 600 ms
+     * deadline failed one of them in CI on a loaded 2-core machine, turning an engine error into "no answer").
+     */
+    private HostConnection connectPatiently(String url) {
+        return connect(url, Duration.ofSeconds(15));
+    }
+
+    private HostConnection connect(String url, Duration call) {
+        HostConnection c = provider.connect(new HostEndpoint(url, null, Duration.ofMillis(500), call, Duration.ofSeconds(5)));
         cleanup.add(0, c);
         return c;
     }
@@ -82,7 +95,7 @@ class DockerHostConnectionTest {
     void infoCombinesInfoAndVersion() throws IOException {
         FakeDaemon d = daemon(FakeDaemon.tcp(DockerHostConnectionTest::healthy));
 
-        EngineInfo info = connect(d.url()).info();
+        EngineInfo info = connectPatiently(d.url()).info();
 
         assertThat(info).isEqualTo(new EngineInfo("ENGINE:ID", "host-a", "20.10.24", "1.41", 2, 25_000_000_000L, 1, 3));
     }
@@ -102,7 +115,7 @@ class DockerHostConnectionTest {
         FakeDaemon d = daemon(FakeDaemon.tcp(r -> r.path().contains("/containers/c1/stats")
                 ? new Answer(200, running) : r.path().contains("/containers/c2/stats") ? new Answer(200, stopped)
                 : new Answer(404, "{\"message\":\"No such container: c3\"}")));
-        HostConnection c = connect(d.url());
+        HostConnection c = connectPatiently(d.url());
 
         org.dockerera.spi.provider.ContainerStats stats = c.stats("c1");
 
@@ -236,7 +249,7 @@ class DockerHostConnectionTest {
             }
             return new Answer(204, "");
         }));
-        HostConnection c = connect(d.url());
+        HostConnection c = connectPatiently(d.url());
 
         assertThatThrownBy(() -> c.start("gone"))
                 .isInstanceOf(ProviderException.class)
@@ -257,7 +270,7 @@ class DockerHostConnectionTest {
     @Test
     void invalidSpecsAreRejectedBeforeAnyCall() throws IOException {
         FakeDaemon d = daemon(FakeDaemon.tcp(DockerHostConnectionTest::healthy));
-        HostConnection c = connect(d.url());
+        HostConnection c = connectPatiently(d.url());
 
         assertThatThrownBy(() -> c.create(new ContainerSpec(null, "img", null, null, null, null, null, null, null, "sometimes")))
                 .isInstanceOf(DockereraException.class).hasMessageContaining("restart policy 'sometimes'");
@@ -274,7 +287,7 @@ class DockerHostConnectionTest {
     void anEventStreamDeliversContainerEventsAndReportsItsBreakOnce() throws IOException {
         FakeDaemon d = daemon(FakeDaemon.tcp(r -> r.path().startsWith("/events")
                 ? new Stream(List.of(DIE_EVENT), 300) : new Answer(404, "{}")));
-        HostConnection c = connect(d.url());
+        HostConnection c = connectPatiently(d.url());
         List<ContainerEvent> events = new CopyOnWriteArrayList<>();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
 
