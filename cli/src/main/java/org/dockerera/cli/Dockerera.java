@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
             Routing.Routes.class, Routing.Routers.class, Routing.Domains.class, Routing.DomainsAdd.class,
             Routing.DomainsRemove.class, Routing.Certs.class, Routing.CertsAdd.class, Routing.CertsRemove.class,
             Tokens.List.class, Tokens.Create.class, Tokens.Revoke.class,
+            Store.Info.class, Store.Migrate.class,
             Completion.class, Warmup.class
         })
 public final class Dockerera implements Runnable {

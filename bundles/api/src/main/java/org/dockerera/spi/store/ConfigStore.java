@@ -19,6 +19,13 @@ import java.util.Optional;
 public interface ConfigStore {
     /** Service property naming the backend. */
     String BACKEND_PROPERTY = "dockerera.store";
+    /**
+     * Service property of the store facade: the one {@code ConfigStore} consumers bind, which forwards to the active
+     * backend and survives switching it. Backends never carry it.
+     */
+    String ROLE_PROPERTY = "dockerera.store.role";
+    /** The target filter every consumer uses: {@code @Reference(target = ConfigStore.ACTIVE)}. */
+    String ACTIVE = "(" + ROLE_PROPERTY + "=active)";
     /** {@code expectedVersion} that skips the compare. */
     long ANY_VERSION = -1L;
     /** {@code expectedVersion} meaning "the key must not exist". */

@@ -11,4 +11,9 @@ public class StoreUnavailableException extends DockereraException {
                 "the " + backend + " config store is unavailable: " + detail + "; nothing was changed, retry when it is back",
                 cause);
     }
+
+    /** For kinds of unavailability with their own problem type (e.g. {@link StoreMigratingException}). */
+    protected StoreUnavailableException(String slug, String title, String detail) {
+        super(Kind.UNAVAILABLE, slug, title, detail, null);
+    }
 }

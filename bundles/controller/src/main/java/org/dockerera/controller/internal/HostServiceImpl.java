@@ -48,7 +48,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
     static final String MANAGED_LABEL = "org.dockerera.managed";
     private static final Logger LOG = LoggerFactory.getLogger(HostServiceImpl.class);
 
-    @Reference
+    @Reference(target = ConfigStore.ACTIVE)
     private ConfigStore store;
     @Reference
     private KeyManager keys;

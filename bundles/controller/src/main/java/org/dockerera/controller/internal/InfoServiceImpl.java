@@ -25,7 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /** {@code GET /api/info}: version, store status, providers, counts. Never contacts a host. */
 @Component(service = InfoService.class)
 public class InfoServiceImpl implements InfoService {
-    @Reference
+    @Reference(target = ConfigStore.ACTIVE)
     private ConfigStore store;
     @Reference
     private HostService hosts;

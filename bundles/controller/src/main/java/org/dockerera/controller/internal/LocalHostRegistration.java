@@ -22,7 +22,7 @@ public class LocalHostRegistration {
 
     @Reference
     private HostService hosts;
-    @Reference
+    @Reference(target = ConfigStore.ACTIVE)
     private ConfigStore store;
 
     @Activate

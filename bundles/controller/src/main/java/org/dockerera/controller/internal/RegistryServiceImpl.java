@@ -24,7 +24,7 @@ public class RegistryServiceImpl implements RegistryService {
     private final SecretBox secrets;
 
     @Activate
-    public RegistryServiceImpl(@Reference ConfigStore store, @Reference KeyManager keys) {
+    public RegistryServiceImpl(@Reference(target = ConfigStore.ACTIVE) ConfigStore store, @Reference KeyManager keys) {
         this(store, keys.box());
     }
 

@@ -56,7 +56,7 @@ public class TokenServiceImpl implements TokenService {
     private Watch watch;
 
     @Activate
-    public TokenServiceImpl(@Reference ConfigStore store, BundleContext context, ControllerConfig config) {
+    public TokenServiceImpl(@Reference(target = ConfigStore.ACTIVE) ConfigStore store, BundleContext context, ControllerConfig config) {
         this(store, Clock.systemUTC());
         Path file = config.adminTokenFile().isBlank()
                 ? Path.of(Paths.data(context), "dockerera", "admin.token")

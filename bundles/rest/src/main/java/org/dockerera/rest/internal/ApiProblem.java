@@ -69,6 +69,10 @@ final class ApiProblem extends RuntimeException {
         if (e.kind() == DockereraException.Kind.UNAUTHORIZED) {
             p.header("WWW-Authenticate", Auth.CHALLENGE);
         }
+        if (e instanceof org.dockerera.spi.store.StoreMigratingException) {
+            p.header("Retry-After", String.valueOf(((org.dockerera.spi.store.StoreMigratingException) e)
+                    .retryAfterSeconds()));
+        }
         return p;
     }
 

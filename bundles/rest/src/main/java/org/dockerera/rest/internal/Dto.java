@@ -48,6 +48,13 @@ final class Dto {
     }
 
     /** {@code GET /api/health}. */
+    record StoreReply(org.dockerera.api.StoreStatus active, java.util.List<org.dockerera.api.StoreBackend> backends) {
+    }
+
+    /** {@code POST /api/store/migrate}. */
+    record MigrateRequest(String to, Boolean force) {
+    }
+
     record Health(String status) {
     }
 }

@@ -81,6 +81,16 @@ public final class RestApi implements AutoCloseable {
                 })
 
                 .add("GET", "/api/info", Access.READ, ex -> Reply.ok(services.info().info()))
+                .add("GET", "/api/store", Access.READ, ex -> Reply.ok(new Dto.StoreReply(services.store().status(),
+                        services.store().backends())))
+                .add("POST", "/api/store/migrate", Access.ADMIN, ex -> {
+                    Dto.MigrateRequest m = ex.body(Dto.MigrateRequest.class);
+                    if (m.to() == null || m.to().isBlank()) {
+                        throw ApiProblem.invalid("'to' names the backend to move to (embedded, redis, couchbase …)",
+                                "to");
+                    }
+                    return Reply.ok(services.store().migrate(m.to(), Boolean.TRUE.equals(m.force())));
+                })
                 .add("GET", "/api/events", Access.READ, this::events);
         new AppsApi(services, json, events).register(router);
     }

@@ -87,6 +87,10 @@ public class RestComponent extends ApiServlet implements Services {
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile org.dockerera.api.RunService runService;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.StoreService storeService;
+
     private transient volatile EventBus eventBus;
     private transient volatile RestApi restApi;
 
@@ -190,6 +194,11 @@ public class RestComponent extends ApiServlet implements Services {
     @Override
     public org.dockerera.api.RunService runs() {
         return Services.require(runService, "run service");
+    }
+
+    @Override
+    public org.dockerera.api.StoreService store() {
+        return Services.require(storeService, "store service");
     }
 
     @Override

@@ -38,6 +38,8 @@ interface Services {
 
     org.dockerera.api.RunService runs();
 
+    org.dockerera.api.StoreService store();
+
     /** Returns {@code service}, or throws 503 {@code service-unavailable} naming it when it is null. */
     static <T> T require(T service, String what) {
         if (service == null) {

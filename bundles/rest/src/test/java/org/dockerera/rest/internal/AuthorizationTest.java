@@ -95,6 +95,8 @@ class AuthorizationTest {
             Map.entry("POST /api/tokens", ADMINS),
             Map.entry("DELETE /api/tokens/{id}", ADMINS),
             Map.entry("GET /api/info", READERS),
+            Map.entry("GET /api/store", READERS),
+            Map.entry("POST /api/store/migrate", ADMINS),
             Map.entry("GET /api/events", READERS),
             Map.entry("GET /api/apps", READERS),
             Map.entry("POST /api/apps", DEPLOYERS),

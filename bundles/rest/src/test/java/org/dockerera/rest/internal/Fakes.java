@@ -65,6 +65,13 @@ final class Fakes {
             return Services.require(runs, "run service");
         }
 
+        volatile org.dockerera.api.StoreService store;
+
+        @Override
+        public org.dockerera.api.StoreService store() {
+            return Services.require(store, "store service");
+        }
+
         @Override
         public org.dockerera.api.AppService apps() {
             return Services.require(apps, "app service");

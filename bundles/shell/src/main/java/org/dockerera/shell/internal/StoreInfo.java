@@ -5,27 +5,29 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.dockerera.api.InfoService;
-import org.dockerera.api.StoreStatus;
+import org.dockerera.api.StoreBackend;
+import org.dockerera.api.StoreService;
 
-@Command(scope = "dockerera", name = "store-info", description = "Shows the active config store: backend, endpoint, revision, health")
+@Command(scope = "dockerera", name = "store-info",
+        description = "Shows the config store backends: which is active, endpoint, revision, health")
 @Service
 public class StoreInfo implements Action {
 
     @Reference
-    InfoService info;
+    StoreService store;
 
     @Override
     public Object execute() {
-        StoreStatus s = info.info().store();
         ShellTable table = new ShellTable();
-        table.noHeaders();
-        table.column("Property");
-        table.column("Value");
-        table.addRow().addContent("Backend", s.backend());
-        table.addRow().addContent("Endpoint", s.endpoint());
-        table.addRow().addContent("Revision", s.revision());
-        table.addRow().addContent("Health", s.health());
+        table.column("Backend");
+        table.column("Active");
+        table.column("Endpoint");
+        table.column("Revision");
+        table.column("Health");
+        for (StoreBackend b : store.backends()) {
+            table.addRow().addContent(b.name(), b.active() ? "*" : "", b.status().endpoint(), b.status().revision(),
+                    b.status().health());
+        }
         table.print(System.out);
         return null;
     }

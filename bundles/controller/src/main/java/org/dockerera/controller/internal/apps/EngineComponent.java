@@ -60,7 +60,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = EngineComponent.class, configurationPid = ControllerConfig.PID)
 public class EngineComponent {
-    @Reference
+    @Reference(target = ConfigStore.ACTIVE)
     private ConfigStore store;
     @Reference
     private KeyManager keys;

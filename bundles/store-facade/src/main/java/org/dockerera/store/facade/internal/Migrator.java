@@ -1,0 +1,102 @@
+package org.dockerera.store.facade.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.dockerera.api.DockereraException;
+import org.dockerera.api.StoreMigration;
+import org.dockerera.spi.store.ConfigStore;
+import org.dockerera.spi.store.Entry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves every key from the facade's active backend to another one: fence writes, copy, verify (count and SHA-256 of
+ * keys and values in key order, read back from the target), switch, lift the fence. A copy that does not verify
+ * switches nothing. Keys keep their values; versions and revisions are the target's own (watchers re-list).
+ */
+final class Migrator {
+    private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
+
+    private Migrator() {
+    }
+
+    /** {@code afterSwitch} runs while still fenced (e.g. to record the choice in the configuration). */
+    static StoreMigration migrate(StoreFacade facade, ConfigStore target, boolean force, Clock clock,
+                                  Runnable afterSwitch) {
+        ConfigStore source = facade.active();
+        if (source == null) {
+            throw new DockereraException(DockereraException.Kind.UNAVAILABLE, "store-unavailable",
+                    "Config store unavailable", "the active config store (" + facade.wanted() + ") is not running;"
+                    + " nothing to migrate from");
+        }
+        if (source == target) {
+            throw new DockereraException(DockereraException.Kind.CONFLICT, "store-already-active",
+                    "Already the active store", "the " + target.backend() + " backend is already the active one");
+        }
+        long start = clock.millis();
+        facade.fence(target.backend());
+        try {
+            List<Entry> existing = target.list("");
+            if (!existing.isEmpty()) {
+                if (!force) {
+                    throw new DockereraException(DockereraException.Kind.CONFLICT, "store-not-empty",
+                            "Target store not empty", "the " + target.backend() + " store already holds "
+                            + existing.size() + " key(s) (first: " + existing.get(0).key() + "); migrate with force"
+                            + " to replace them, or point the backend at an empty database/bucket/prefix");
+                }
+                for (Entry e : existing) {
+                    target.delete(e.key(), ConfigStore.ANY_VERSION);
+                }
+            }
+            List<Entry> all = source.list("");
+            String sum = checksum(all);
+            for (Entry e : all) {
+                target.put(e.key(), e.value(), ConfigStore.ANY_VERSION);
+            }
+            List<Entry> copied = target.list("");
+            String copiedSum = checksum(copied);
+            if (copied.size() != all.size() || !copiedSum.equals(sum)) {
+                throw new DockereraException(DockereraException.Kind.INTERNAL, "store-migration-failed",
+                        "Store migration failed", "the copy in " + target.backend() + " does not match "
+                        + source.backend() + " (" + copied.size() + " of " + all.size() + " keys, checksum "
+                        + copiedSum.substring(0, 12) + " vs " + sum.substring(0, 12) + "); nothing was switched, "
+                        + source.backend() + " stays active");
+            }
+            long revision = target.revision();
+            facade.switchTo(target);
+            afterSwitch.run();
+            long fenced = clock.millis() - start;
+            LOG.info("Config store migrated from {} to {}: {} keys, sha-256 {}, writes paused {} ms",
+                    source.backend(), target.backend(), all.size(), sum, fenced);
+            return new StoreMigration(source.backend(), target.backend(), all.size(), sum, fenced, revision,
+                    clock.instant());
+        } finally {
+            facade.unfence();
+        }
+    }
+
+    static String checksum(List<Entry> entries) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            for (Entry e : entries) {
+                byte[] k = e.key().getBytes(StandardCharsets.UTF_8);
+                d.update(intBytes(k.length));
+                d.update(k);
+                d.update(intBytes(e.value().length));
+                d.update(e.value());
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] intBytes(int n) {
+        return new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+    }
+}
