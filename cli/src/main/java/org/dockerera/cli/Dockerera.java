@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 
 import picocli.CommandLine;
@@ -22,8 +24,10 @@ import picocli.CommandLine.ScopeType;
         description = "Deploy and run apps on dockerera from the command line (REST only).%n"
                 + "Configure once with `dockerera init`; DOCKERERA_URL, DOCKERERA_TOKEN, DOCKERERA_APP and"
                 + " DOCKERERA_PROFILE override the saved configuration (DOCKERERA_CONFIG moves it).",
-        footer = ExitCodes.HELP,
-        subcommands = {
+        footer = ExitCodes.HELP)
+public final class Dockerera implements Runnable {
+    /** Every subcommand, in the order --help lists them. */
+    static final List<Class<?>> COMMANDS = List.of(
             Init.class,
             Hosts.List.class, Hosts.Add.class, Hosts.Remove.class,
             Apps.List.class, Apps.Add.class, Apps.Info.class, Apps.Remove.class,
@@ -36,9 +40,9 @@ import picocli.CommandLine.ScopeType;
             Routing.DomainsRemove.class, Routing.Certs.class, Routing.CertsAdd.class, Routing.CertsRemove.class,
             Tokens.List.class, Tokens.Create.class, Tokens.Revoke.class,
             Store.Info.class, Store.Migrate.class,
-            Completion.class, Warmup.class
-        })
-public final class Dockerera implements Runnable {
+            Completion.class, Warmup.class);
+    /** Options of the root that take a value (to find the subcommand in the arguments). */
+    private static final Set<String> VALUE_OPTIONS = Set.of("-a", "--app", "--profile");
 
     @Option(names = {"-a", "--app"}, paramLabel = "NAME", scope = ScopeType.INHERIT,
             description = "The app to act on (or DOCKERERA_APP); before or after the subcommand")
@@ -75,6 +79,14 @@ public final class Dockerera implements Runnable {
     static int execute(Terminal term, Map<String, String> env, String... args) {
         Dockerera root = new Dockerera(term, env);
         CommandLine cl = new CommandLine(root);
+        // picocli builds the model of every registered command up front; a CLI call runs one, so only that one is
+        // registered (about a third of a call's CPU time); help, completion and unknown names get them all
+        Class<?> only = subcommandOf(args);
+        for (Class<?> c : only == null ? COMMANDS : List.of(only)) {
+            CommandLine sub = new CommandLine(c);
+            sub.getCommandSpec().mixinStandardHelpOptions(true);
+            cl.addSubcommand(sub);
+        }
         cl.setOut(new java.io.PrintWriter(term.out(), true));
         cl.setErr(new java.io.PrintWriter(term.err(), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -96,6 +108,30 @@ public final class Dockerera implements Runnable {
             return ExitCodes.FAILED;
         });
         return cl.execute(args);
+    }
+
+    /** The subcommand class named in the arguments, or null (none, help, completion, or an unknown name). */
+    static Class<?> subcommandOf(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (VALUE_OPTIONS.contains(a)) {
+                i++;
+                continue;
+            }
+            if (a.startsWith("-")) {
+                if ("-h".equals(a) || "--help".equals(a) || "-V".equals(a) || "--version".equals(a)) {
+                    return null;
+                }
+                continue;
+            }
+            for (Class<?> c : COMMANDS) {
+                if (a.equals(c.getAnnotation(Command.class).name())) {
+                    return c == Completion.class ? null : c;
+                }
+            }
+            return null;
+        }
+        return null;
     }
 
     private static String helpFor(CommandLine c) {
