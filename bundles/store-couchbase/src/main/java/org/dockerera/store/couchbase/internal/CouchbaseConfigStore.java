@@ -948,6 +948,11 @@ public final class CouchbaseConfigStore implements ConfigStore, AutoCloseable {
         return options;
     }
 
+    /** The raw documents, for tests. */
+    Kv kv() {
+        return kv;
+    }
+
     @Override
     public String toString() {
         return "CouchbaseConfigStore[" + endpoint + "]";
