@@ -62,7 +62,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 @Component(service = ConfigStore.class, configurationPid = RedisStoreConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        property = ConfigStore.BACKEND_PROPERTY + "=" + RedisConfigStore.BACKEND)
+        property = {ConfigStore.BACKEND_PROPERTY + "=" + RedisConfigStore.BACKEND,
+                // below the embedded store (0): consumers that take any ConfigStore keep the embedded one until the
+                // store facade picks a backend by name
+                "service.ranking:Integer=-10"})
 @Designate(ocd = RedisStoreConfig.class)
 public final class RedisConfigStore implements ConfigStore, AutoCloseable {
     static final String BACKEND = "redis";
