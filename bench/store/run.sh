@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Embedded config store: fsync'd writes/s (1 and 4 writer threads) and reads/s, each round next to a raw reference
-# (append 200 bytes to a file + FileChannel.force, the floor any durable write pays) in the same process.
-#   bench/store/run.sh [ROUNDS=5]      (after mvn install)
+# Config stores side by side: the embedded store and the Redis store (a redis-server of the bench's own on 127.0.0.1
+# and a free port, AOF fsync always): compare-and-set writes/s (1 and 4 threads), reads/s, change-feed latency
+# (put -> watcher, p50/p99), each round next to a raw reference (append 200 bytes to a file + FileChannel.force, the
+# floor any durable write pays) in the same process; list() of 10,000 keys once.
+#   bench/store/run.sh [ROUNDS=5]      (after mvn install; Maven runs offline, MAVEN_OPTS=-Dmaven.repo.local=DIR
+#   points it at another local repository)
 set -euo pipefail
 cd "$(dirname "$0")"
-mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
+mvn -B -q -o compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
 exec java -cp "target/classes:$(cat target/cp.txt)" org.dockerera.bench.StoreBench "${1:-5}"
