@@ -41,7 +41,7 @@ public @interface RedisStoreConfig {
     boolean tlsVerifyHostname() default true;
 
     @AttributeDefinition(description = "Prefix of every Redis key the store uses; stores with different prefixes "
-            + "share a database without seeing each other. For Redis Cluster use a hash tag, e.g. {dockerera}:")
+            + "share a database without seeing each other")
     String keyPrefix() default RedisOptions.DEFAULT_KEY_PREFIX;
 
     @AttributeDefinition(description = "How many of the most recent changes the change feed (a Redis Stream) keeps, "
