@@ -103,8 +103,11 @@ public final class RedisConfigStore implements ConfigStore, AutoCloseable {
         poolConfig.setMinIdle(0);
         poolConfig.setBlockWhenExhausted(true);
         poolConfig.setMaxWait(Duration.ofMillis((long) options.connectTimeoutMs() + options.socketTimeoutMs()));
+        // PING every idle connection every few seconds: after a Redis restart the dead ones are gone before most
+        // calls would meet them (a write on a dead connection fails and is not retried)
         poolConfig.setTestWhileIdle(true);
-        poolConfig.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        poolConfig.setTimeBetweenEvictionRuns(Duration.ofSeconds(5));
+        poolConfig.setNumTestsPerEvictionRun(-1);
         poolConfig.setJmxEnabled(false);
         this.pool = new JedisPool(poolConfig, address, clientConfig);
         String p = options.keyPrefix();
