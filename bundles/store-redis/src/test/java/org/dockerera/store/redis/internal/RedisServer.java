@@ -26,16 +26,23 @@ public final class RedisServer implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RedisServer(Path dir, int port) {
+    private RedisServer(Path dir, int port, List<String> extraArgs) {
         this.dir = dir;
         this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** Starts a server with its data in {@code dir} on a free port. */
     public static RedisServer start(Path dir) throws IOException {
-        RedisServer server = new RedisServer(dir, freePort());
+        return start(dir, List.of());
+    }
+
+    /** As {@link #start(Path)}, with more redis-server options ({@code --tls-port …}). */
+    public static RedisServer start(Path dir, List<String> extraArgs) throws IOException {
+        RedisServer server = new RedisServer(dir, freePort(), extraArgs);
         server.start();
         return server;
     }
@@ -70,9 +77,12 @@ public final class RedisServer implements AutoCloseable {
             return;
         }
         Files.createDirectories(dir);
-        process = new ProcessBuilder(List.of(BINARY, "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                "--dir", dir.toAbsolutePath().toString(), "--appendonly", "yes", "--appendfsync", "always",
-                "--save", "", "--daemonize", "no", "--protected-mode", "yes", "--logfile", "redis.log"))
+        List<String> command = new java.util.ArrayList<>(List.of(BINARY, "--bind", "127.0.0.1", "--port",
+                Integer.toString(port), "--dir", dir.toAbsolutePath().toString(), "--appendonly", "yes",
+                "--appendfsync", "always", "--save", "", "--daemonize", "no", "--protected-mode", "yes",
+                "--logfile", "redis.log"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.out").toFile()).start();
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (!ping()) {
@@ -148,7 +158,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** A port nobody listens on now, never 6379. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         while (true) {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 int p = s.getLocalPort();
