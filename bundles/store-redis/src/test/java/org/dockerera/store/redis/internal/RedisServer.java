@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real {@code redis-server} (Debian's {@code /usr/bin/redis-server}, or {@code $REDIS_SERVER}) as a child process
@@ -71,7 +74,11 @@ public final class RedisServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** Starts the server (again, on the same port and data) and returns once it answers PING. */
+    /**
+     * Starts the server (again, on the same port and data) and returns once it logs that it accepts connections
+     * (its log is its standard output, read line by line by a thread that also copies it to {@code redis.log}) and
+     * answers PING.
+     */
     public synchronized void start() throws IOException {
         if (running()) {
             return;
@@ -79,24 +86,47 @@ public final class RedisServer implements AutoCloseable {
         Files.createDirectories(dir);
         List<String> command = new java.util.ArrayList<>(List.of(BINARY, "--bind", "127.0.0.1", "--port",
                 Integer.toString(port), "--dir", dir.toAbsolutePath().toString(), "--appendonly", "yes",
-                "--appendfsync", "always", "--save", "", "--daemonize", "no", "--protected-mode", "yes",
-                "--logfile", "redis.log"));
+                "--appendfsync", "always", "--save", "", "--daemonize", "no", "--protected-mode", "yes"));
         command.addAll(extraArgs);
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.out").toFile()).start();
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (!ping()) {
-            if (!process.isAlive()) {
-                throw new IOException("redis-server exited with " + process.exitValue() + ": " + log());
-            }
-            if (System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IOException("redis-server on port " + port + " did not answer within " + STARTUP + ": "
-                        + log());
-            }
-            // poll: the process gives no other sign of being ready (this is test support, not a test)
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread logger = new Thread(() -> copyLog(p, ready), "redis-server-" + port + "-log");
+        logger.setDaemon(true);
+        logger.start();
+        try {
+            ready.get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted while redis-server started", e);
+        } catch (ExecutionException | TimeoutException e) {
+            p.destroyForcibly();
+            throw new IOException("redis-server on port " + port + " did not start within " + STARTUP + ": " + log(), e);
         }
+        if (!ping()) {
+            p.destroyForcibly();
+            throw new IOException("redis-server on port " + port + " says it is ready but does not answer PING: " + log());
+        }
+        process = p;
+    }
+
+    private void copyLog(Process p, CompletableFuture<Void> ready) {
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8));
+             java.io.Writer out = Files.newBufferedWriter(dir.resolve("redis.log"), StandardCharsets.UTF_8,
+                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                out.write(line);
+                out.write('\n');
+                out.flush();
+                if (line.contains("Ready to accept connections")) {
+                    ready.complete(null);
+                }
+            }
+        } catch (IOException e) {
+            ready.completeExceptionally(e);
+        }
+        ready.completeExceptionally(new IOException("redis-server exited"));
     }
 
     /** SIGTERM: Redis flushes and exits. */
@@ -149,8 +179,7 @@ public final class RedisServer implements AutoCloseable {
 
     private String log() {
         try {
-            Path log = dir.resolve("redis.log");
-            String text = Files.exists(log) ? Files.readString(log) : Files.readString(dir.resolve("redis.out"));
+            String text = Files.readString(dir.resolve("redis.log"));
             return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
