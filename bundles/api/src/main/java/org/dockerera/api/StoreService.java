@@ -25,4 +25,23 @@ public interface StoreService {
      *                            {@code store-migration-failed} (500) when the copy does not verify (nothing switched)
      */
     StoreMigration migrate(String backend, boolean force);
+
+    /**
+     * Writes every key and value of the active backend as one JSON document ({@code {"format": "dockerera-store/1",
+     * "backend", "revision", "exported", "count", "sha256", "entries": [{"key", "value" (base64)}]}}), read from one
+     * listing. Secrets stay as stored: sealed under the cluster key.
+     *
+     * @return the number of keys written
+     */
+    long exportTo(java.io.OutputStream out) throws java.io.IOException;
+
+    /**
+     * Loads a document written by {@link #exportTo} into the active backend, verifying its count and checksum first.
+     * Writes are fenced meanwhile, as for a migration.
+     *
+     * @param force replace what the store holds (otherwise a store with keys refuses: {@code store-not-empty})
+     * @return the number of keys loaded
+     * @throws DockereraException {@code invalid-store-export} (422) for a document that does not verify
+     */
+    long importFrom(java.io.InputStream in, boolean force) throws java.io.IOException;
 }

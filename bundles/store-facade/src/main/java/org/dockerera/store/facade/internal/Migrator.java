@@ -99,4 +99,40 @@ final class Migrator {
     private static byte[] intBytes(int n) {
         return new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
     }
+
+    /** Loads {@code entries} into the facade's active backend with writes fenced; verifies what was written. */
+    static long load(StoreFacade facade, List<Entry> entries, String expectedSum, boolean force) {
+        ConfigStore store = facade.active();
+        if (store == null) {
+            throw new DockereraException(DockereraException.Kind.UNAVAILABLE, "store-unavailable",
+                    "Config store unavailable", "the active config store (" + facade.wanted() + ") is not running");
+        }
+        facade.fence(store.backend() + " (import)");
+        try {
+            List<Entry> existing = store.list("");
+            if (!existing.isEmpty()) {
+                if (!force) {
+                    throw new DockereraException(DockereraException.Kind.CONFLICT, "store-not-empty",
+                            "Store not empty", "the " + store.backend() + " store holds " + existing.size()
+                            + " key(s); import with force to replace everything it holds");
+                }
+                for (Entry e : existing) {
+                    store.delete(e.key(), ConfigStore.ANY_VERSION);
+                }
+            }
+            for (Entry e : entries) {
+                store.put(e.key(), e.value(), ConfigStore.ANY_VERSION);
+            }
+            List<Entry> now = store.list("");
+            if (now.size() != entries.size() || !checksum(now).equals(expectedSum)) {
+                throw new DockereraException(DockereraException.Kind.INTERNAL, "store-import-failed",
+                        "Store import failed", "the " + store.backend() + " store does not hold what was imported ("
+                        + now.size() + " of " + entries.size() + " keys); import again with force");
+            }
+            LOG.info("Config store {}: imported {} keys, sha-256 {}", store.backend(), entries.size(), expectedSum);
+            return entries.size();
+        } finally {
+            facade.unfence();
+        }
+    }
 }

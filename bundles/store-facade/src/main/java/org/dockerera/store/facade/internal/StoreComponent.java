@@ -175,6 +175,18 @@ public final class StoreComponent implements StoreService {
         return m;
     }
 
+    @Override
+    public long exportTo(java.io.OutputStream out) throws IOException {
+        return Exports.write(requireFacade(), out, Clock.systemUTC());
+    }
+
+    @Override
+    public synchronized long importFrom(java.io.InputStream in, boolean force) throws IOException {
+        StoreFacade f = requireFacade();
+        List<org.dockerera.spi.store.Entry> entries = Exports.read(in);
+        return Migrator.load(f, entries, Migrator.checksum(entries), force);
+    }
+
     /** Writes {@code backend=} to the configuration (Karaf saves it in etc/org.dockerera.store.cfg). */
     private void record(String backend) {
         try {
