@@ -91,6 +91,9 @@ public class WiringIT {
                 editConfigurationFilePut("etc/org.dockerera.controller.cfg", "downAfterMs", "2500"),
                 editConfigurationFilePut("etc/org.dockerera.router.builtin.cfg", "listenHost", "127.0.0.1"),
                 editConfigurationFilePut("etc/org.dockerera.router.builtin.cfg", "port", String.valueOf(ROUTER_PORT)),
+                // its HTTPS listener too: the default 8443 may be taken on the machine (another dockerera), and a
+                // router that cannot bind never registers
+                editConfigurationFilePut("etc/org.dockerera.router.builtin.cfg", "httpsPort", String.valueOf(freePort())),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                         System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository")),
                 features(maven().groupId("org.dockerera").artifactId("dockerera-features").classifier("features")
