@@ -55,9 +55,7 @@ final class Migrator {
             }
             List<Entry> all = source.list("");
             String sum = checksum(all);
-            for (Entry e : all) {
-                target.put(e.key(), e.value(), ConfigStore.ANY_VERSION);
-            }
+            copy(all, target);
             List<Entry> copied = target.list("");
             String copiedSum = checksum(copied);
             if (copied.size() != all.size() || !copiedSum.equals(sum)) {
@@ -77,6 +75,49 @@ final class Migrator {
                     clock.instant());
         } finally {
             facade.unfence();
+        }
+    }
+
+    /** Copy threads: every backend makes each write durable; concurrent writers share fsyncs (group commit, AOF). */
+    private static final int COPIERS = 8;
+
+    /** Writes every entry into {@code target}, {@value #COPIERS} writers at a time; the first failure fails it. */
+    private static void copy(List<Entry> entries, ConfigStore target) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(COPIERS, r -> {
+            Thread t = new Thread(r, "dockerera-store-copy");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            List<java.util.concurrent.Future<?>> workers = new java.util.ArrayList<>();
+            for (int w = 0; w < COPIERS; w++) {
+                workers.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < entries.size(); i = next.getAndIncrement()) {
+                        Entry e = entries.get(i);
+                        target.put(e.key(), e.value(), ConfigStore.ANY_VERSION);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : workers) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    next.set(entries.size());
+                    if (e.getCause() instanceof RuntimeException) {
+                        throw (RuntimeException) e.getCause();
+                    }
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    next.set(entries.size());
+                    throw new DockereraException(DockereraException.Kind.UNAVAILABLE, "store-unavailable",
+                            "Interrupted", "the copy was interrupted; nothing was switched");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -120,9 +161,7 @@ final class Migrator {
                     store.delete(e.key(), ConfigStore.ANY_VERSION);
                 }
             }
-            for (Entry e : entries) {
-                store.put(e.key(), e.value(), ConfigStore.ANY_VERSION);
-            }
+            copy(entries, store);
             List<Entry> now = store.list("");
             if (now.size() != entries.size() || !checksum(now).equals(expectedSum)) {
                 throw new DockereraException(DockereraException.Kind.INTERNAL, "store-import-failed",
