@@ -587,7 +587,7 @@ class DeployIT {
     }
 
     private List<JsonNode> instances(String app) {
-        Api.Response r = api.get("/api/apps/" + app + "/instances", admin);
+        Api.Response r = api.get("/api/apps/" + app + "/instances?stats=false", admin);
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         List<JsonNode> out = new ArrayList<>();
         r.json().forEach(out::add);

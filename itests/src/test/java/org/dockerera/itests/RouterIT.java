@@ -199,7 +199,7 @@ class RouterIT {
         Future<?> watcher = pool.submit(() -> {
             while (running.get()) {
                 try {
-                    for (JsonNode i : api.get("/api/apps/" + app + "/instances", admin).json()) {
+                    for (JsonNode i : api.get("/api/apps/" + app + "/instances?stats=false", admin).json()) {
                         String container = i.path("containerId").asText(null);
                         if (container != null && !logFollowers.containsKey(container)) {
                             String host = hostUrl(i.get("hostId").asText());
