@@ -122,6 +122,8 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
     private final Supplier<RegistryService> registries;
     private final Consumer<Event> bus;
     private final Clock clock;
+    /** When this engine (this controller process) began observing; see {@link Reconciler#observingSince}. */
+    private final Instant observingSince;
     private final Settings settings;
     private final WorkQueue queue;
     private final HealthProber prober;
@@ -139,6 +141,7 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         this.registries = registries;
         this.bus = bus;
         this.clock = clock;
+        this.observingSince = clock.instant();
         this.settings = settings;
         this.queue = new WorkQueue(this::pass, settings.workers());
         this.prober = new HealthProber(this);
@@ -249,7 +252,7 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         if (obs == null) {
             return now.plusMillis(250); // a host's state is not known yet: decide nothing on half a picture
         }
-        Plan plan = new Reconciler(scheduler.get()).plan(desired, obs.observed, now);
+        Plan plan = new Reconciler(scheduler.get()).observingSince(observingSince).plan(desired, obs.observed, now);
         if (!plan.actions().isEmpty()) {
             LOG.debug("app {}: {}", name, plan.describe());
         }

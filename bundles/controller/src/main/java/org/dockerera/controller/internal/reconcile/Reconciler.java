@@ -58,6 +58,19 @@ public final class Reconciler {
 
     private final Scheduler scheduler;
 
+    /** When this controller began observing: start deadlines never run out during its own downtime. */
+    private Instant observingSince = Instant.MIN;
+
+    /**
+     * Instances that started while no controller was watching (it was down, or restarting) get their full start
+     * timeout from the moment this controller began observing, not from their creation: a controller's own restart
+     * must not fail a deploy whose instances came up meanwhile.
+     */
+    public Reconciler observingSince(Instant since) {
+        this.observingSince = since;
+        return this;
+    }
+
     public Reconciler(Scheduler scheduler) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
@@ -593,7 +606,8 @@ public final class Reconciler {
         }
 
         private Instant deadline(ObservedInstance k) {
-            return k.created().plus(startTimeout);
+            Instant from = k.created().isAfter(observingSince) ? k.created() : observingSince;
+            return from.plus(startTimeout);
         }
 
         private Instant placementDeadline() {

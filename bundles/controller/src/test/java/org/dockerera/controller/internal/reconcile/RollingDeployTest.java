@@ -188,6 +188,21 @@ class RollingDeployTest {
     }
 
     @Test
+    void aControllerThatStartedAfterTheInstancesGivesThemTheirWholeStartTimeoutFromItsOwnStart() {
+        World w = World.running(2, "h1", "h2", "h3");
+        w.broken.add(2);
+        w.deploy();
+        w.step();
+        // the controller was down meanwhile: it begins observing 50 s after the new instance started
+        w.advance(Duration.ofMillis(50_000));
+        w.reconciler.observingSince(w.now);
+        w.advance(Duration.ofMillis(World.START_TIMEOUT_MS - 1));
+        assertThat(w.plan().actions()).as("its downtime does not count against the instance").isEmpty();
+        w.advance(Duration.ofMillis(1));
+        assertThat(Brief.of(w.step())).first().isEqualTo("failed v2");
+    }
+
+    @Test
     void newInstancesNotHealthyByTheStartTimeoutFailTheReleaseAndTheOldOneKeepsServing() {
         World w = World.running(2, "h1", "h2", "h3");
         w.broken.add(2);
