@@ -28,12 +28,7 @@ final class Migrator {
     /** {@code afterSwitch} runs while still fenced (e.g. to record the choice in the configuration). */
     static StoreMigration migrate(StoreFacade facade, ConfigStore target, boolean force, Clock clock,
                                   Runnable afterSwitch) {
-        ConfigStore source = facade.active();
-        if (source == null) {
-            throw new DockereraException(DockereraException.Kind.UNAVAILABLE, "store-unavailable",
-                    "Config store unavailable", "the active config store (" + facade.wanted() + ") is not running;"
-                    + " nothing to migrate from");
-        }
+        ConfigStore source = requireActive(facade, "nothing to migrate from");
         if (source == target) {
             throw new DockereraException(DockereraException.Kind.CONFLICT, "store-already-active",
                     "Already the active store", "the " + target.backend() + " backend is already the active one");
@@ -41,22 +36,10 @@ final class Migrator {
         long start = clock.millis();
         facade.fence(target.backend());
         try {
-            List<Entry> existing = target.list("");
-            if (!existing.isEmpty()) {
-                if (!force) {
-                    throw new DockereraException(DockereraException.Kind.CONFLICT, "store-not-empty",
-                            "Target store not empty", "the " + target.backend() + " store already holds "
-                            + existing.size() + " key(s) (first: " + existing.get(0).key() + "); migrate with force"
-                            + " to replace them, or point the backend at an empty database/bucket/prefix");
-                }
-                for (Entry e : existing) {
-                    target.delete(e.key(), ConfigStore.ANY_VERSION);
-                }
-            }
             List<Entry> all = source.list("");
             String sum = checksum(all);
-            copy(all, target);
-            List<Entry> copied = target.list("");
+            List<Entry> copied = replaceContents(target, all, force, "migrate with force to replace them, or point"
+                    + " the backend at an empty database/bucket/prefix");
             String copiedSum = checksum(copied);
             if (copied.size() != all.size() || !copiedSum.equals(sum)) {
                 throw new DockereraException(DockereraException.Kind.INTERNAL, "store-migration-failed",
@@ -143,26 +126,11 @@ final class Migrator {
 
     /** Loads {@code entries} into the facade's active backend with writes fenced; verifies what was written. */
     static long load(StoreFacade facade, List<Entry> entries, String expectedSum, boolean force) {
-        ConfigStore store = facade.active();
-        if (store == null) {
-            throw new DockereraException(DockereraException.Kind.UNAVAILABLE, "store-unavailable",
-                    "Config store unavailable", "the active config store (" + facade.wanted() + ") is not running");
-        }
+        ConfigStore store = requireActive(facade, "nothing to import into");
         facade.fence(store.backend() + " (import)");
         try {
-            List<Entry> existing = store.list("");
-            if (!existing.isEmpty()) {
-                if (!force) {
-                    throw new DockereraException(DockereraException.Kind.CONFLICT, "store-not-empty",
-                            "Store not empty", "the " + store.backend() + " store holds " + existing.size()
-                            + " key(s); import with force to replace everything it holds");
-                }
-                for (Entry e : existing) {
-                    store.delete(e.key(), ConfigStore.ANY_VERSION);
-                }
-            }
-            copy(entries, store);
-            List<Entry> now = store.list("");
+            List<Entry> now = replaceContents(store, entries, force, "import with force to replace everything it"
+                    + " holds");
             if (now.size() != entries.size() || !checksum(now).equals(expectedSum)) {
                 throw new DockereraException(DockereraException.Kind.INTERNAL, "store-import-failed",
                         "Store import failed", "the " + store.backend() + " store does not hold what was imported ("
@@ -173,5 +141,36 @@ final class Migrator {
         } finally {
             facade.unfence();
         }
+    }
+
+    private static ConfigStore requireActive(StoreFacade facade, String consequence) {
+        ConfigStore s = facade.active();
+        if (s == null) {
+            throw new DockereraException(DockereraException.Kind.UNAVAILABLE, "store-unavailable",
+                    "Config store unavailable", "the active config store (" + facade.wanted() + ") is not running; "
+                    + consequence);
+        }
+        return s;
+    }
+
+    /**
+     * Under the fence: empties {@code target} (refused without {@code force} when it holds keys; {@code forceHint}
+     * says how to insist), writes every entry and returns what the target then lists, for the caller to verify.
+     */
+    private static List<Entry> replaceContents(ConfigStore target, List<Entry> entries, boolean force,
+                                               String forceHint) {
+        List<Entry> existing = target.list("");
+        if (!existing.isEmpty()) {
+            if (!force) {
+                throw new DockereraException(DockereraException.Kind.CONFLICT, "store-not-empty", "Store not empty",
+                        "the " + target.backend() + " store already holds " + existing.size() + " key(s) (first: "
+                        + existing.get(0).key() + "); " + forceHint);
+            }
+            for (Entry e : existing) {
+                target.delete(e.key(), ConfigStore.ANY_VERSION);
+            }
+        }
+        copy(entries, target);
+        return target.list("");
     }
 }
