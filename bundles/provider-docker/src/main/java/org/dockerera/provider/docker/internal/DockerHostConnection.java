@@ -828,18 +828,16 @@ final class DockerHostConnection implements HostConnection {
     }
 
     /** One subscription to {@code /events?type=container}; reports its end exactly once unless closed first. */
-    private final class EventStream implements ResultCallback<Event> {
+    /**
+     * What every followed stream (events, a container's log) shares: its call scope, its registration among the
+     * connection's open streams, and ending once — by {@link #close} or by the subclass's failure/completion — which
+     * aborts the call and closes the stream, also when the stream starts after it ended.
+     */
+    private abstract class FollowedStream<T> implements ResultCallback<T> {
         final CallScope scope = new CallScope(Duration.ZERO);
-        private final Consumer<ContainerEvent> listener;
-        private final Consumer<Throwable> onError;
-        private final AtomicBoolean done = new AtomicBoolean();
+        final AtomicBoolean done = new AtomicBoolean();
         volatile boolean started;
         private volatile Closeable stream;
-
-        EventStream(Consumer<ContainerEvent> listener, Consumer<Throwable> onError) {
-            this.listener = listener;
-            this.onError = onError;
-        }
 
         @Override
         public void onStart(Closeable closeable) {
@@ -848,6 +846,40 @@ final class DockerHostConnection implements HostConnection {
             if (done.get()) {
                 closeStream();
             }
+        }
+
+        @Override
+        public void close() {
+            if (done.compareAndSet(false, true)) {
+                release();
+            }
+        }
+
+        void release() {
+            streams.remove(this);
+            scope.abort();
+            closeStream();
+        }
+
+        private void closeStream() {
+            Closeable s = stream;
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException | RuntimeException e) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
+    private final class EventStream extends FollowedStream<Event> {
+        private final Consumer<ContainerEvent> listener;
+        private final Consumer<Throwable> onError;
+
+        EventStream(Consumer<ContainerEvent> listener, Consumer<Throwable> onError) {
+            this.listener = listener;
+            this.onError = onError;
         }
 
         @Override
@@ -884,55 +916,19 @@ final class DockerHostConnection implements HostConnection {
             }
         }
 
-        @Override
-        public void close() {
-            if (done.compareAndSet(false, true)) {
-                release();
-            }
-        }
-
-        private void release() {
-            streams.remove(this);
-            scope.abort();
-            closeStream();
-        }
-
-        private void closeStream() {
-            Closeable s = stream;
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (IOException | RuntimeException e) {
-                    // closing anyway
-                }
-            }
-        }
     }
 
     /** One followed container log; reports its end exactly once unless closed first. */
-    private final class LogStream implements ResultCallback<Frame> {
-        final CallScope scope = new CallScope(Duration.ZERO);
+    private final class LogStream extends FollowedStream<Frame> {
         private final String containerId;
         private final LogOptions options;
         private final LogFollower follower;
         private final TimestampedLines parser = new TimestampedLines();
-        private final AtomicBoolean done = new AtomicBoolean();
-        volatile boolean started;
-        private volatile Closeable stream;
 
         LogStream(String containerId, LogOptions options, LogFollower follower) {
             this.containerId = containerId;
             this.options = options;
             this.follower = follower;
-        }
-
-        @Override
-        public void onStart(Closeable closeable) {
-            stream = closeable;
-            started = true;
-            if (done.get()) {
-                closeStream();
-            }
         }
 
         @Override
@@ -987,28 +983,5 @@ final class DockerHostConnection implements HostConnection {
             }
         }
 
-        @Override
-        public void close() {
-            if (done.compareAndSet(false, true)) {
-                release();
-            }
-        }
-
-        private void release() {
-            streams.remove(this);
-            scope.abort();
-            closeStream();
-        }
-
-        private void closeStream() {
-            Closeable s = stream;
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (IOException | RuntimeException e) {
-                    // closing anyway
-                }
-            }
-        }
     }
 }
