@@ -66,4 +66,13 @@ public @interface ControllerConfig {
     @AttributeDefinition(name = "runs.retained.minutes", description = "How long a finished one-off run and its "
             + "output stay readable")
     long runs_retained_minutes() default 10;
+
+    @AttributeDefinition(name = "lease.ms", description = "Controllers sharing a store: the active one renews its "
+            + "lease in the store every third of this; a standby takes over when it has not been renewed for this "
+            + "long (milliseconds)")
+    long lease_ms() default 10000;
+
+    @AttributeDefinition(description = "The URL other controllers name when they refuse a change as standby. Empty: "
+            + "http://<this host name>:<the HTTP port of the REST API>")
+    String advertisedUrl() default "";
 }

@@ -3,15 +3,15 @@ package org.dockerera.controller.internal;
 import org.osgi.framework.BundleContext;
 
 /** Karaf's directories, from framework properties. */
-final class Paths {
+public final class Paths {
     private Paths() {
     }
 
-    static String etc(BundleContext context) {
+    public static String etc(BundleContext context) {
         return orDefault(context.getProperty("karaf.etc"), "etc");
     }
 
-    static String data(BundleContext context) {
+    public static String data(BundleContext context) {
         return orDefault(context.getProperty("karaf.data"), "data");
     }
 
