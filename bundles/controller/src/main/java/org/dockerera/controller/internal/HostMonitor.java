@@ -98,6 +98,10 @@ final class HostMonitor implements AutoCloseable {
         }
     }
 
+    java.util.Set<String> trackedIds() {
+        return java.util.Set.copyOf(hosts.keySet());
+    }
+
     Optional<HostConnection> connection(String hostId) {
         return Optional.ofNullable(hosts.get(hostId)).map(t -> t.connection);
     }

@@ -58,6 +58,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
     private Duration connectTimeout;
     private Duration callTimeout;
     private HostMonitor monitor;
+    private org.dockerera.spi.store.Watch hostWatch;
 
     public HostServiceImpl() {
     }
@@ -81,18 +82,53 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
         this.connectTimeout = connect;
         this.callTimeout = call;
         this.monitor = new HostMonitor(Clock.systemUTC(), heartbeat, downAfter, this);
-        for (Entry e : store.list(PREFIX)) {
-            HostRecord record = Json.read(e.value(), HostRecord.class);
-            try {
-                monitor.track(record.id(), connect(record.url(), openTls(record)), null);
-            } catch (DockereraException ex) {
-                LOG.warn("cannot monitor host {} ({}): {}", record.id(), record.url(), ex.detail());
+        long from = store.revision();
+        syncWithStore();
+        // hosts added or removed by another controller on the same store (or before a takeover) are followed too
+        this.hostWatch = store.watch(PREFIX, from, new org.dockerera.spi.store.ChangeListener() {
+            @Override
+            public void onChange(org.dockerera.spi.store.Change change) {
+                syncWithStore();
             }
+
+            @Override
+            public void onResync(long revision) {
+                syncWithStore();
+            }
+        });
+    }
+
+    /** Monitors exactly the hosts the store lists: starts on new ones, stops on removed ones. */
+    synchronized void syncWithStore() {
+        try {
+            java.util.Set<String> listed = new java.util.HashSet<>();
+            for (Entry e : store.list(PREFIX)) {
+                HostRecord record = Json.read(e.value(), HostRecord.class);
+                listed.add(record.id());
+                if (monitor.connection(record.id()).isPresent()) {
+                    continue;
+                }
+                try {
+                    monitor.track(record.id(), connect(record.url(), openTls(record)), null);
+                } catch (DockereraException ex) {
+                    LOG.warn("cannot monitor host {} ({}): {}", record.id(), record.url(), ex.detail());
+                }
+            }
+            for (String tracked : monitor.trackedIds()) {
+                if (!listed.contains(tracked)) {
+                    monitor.untrack(tracked);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot follow the hosts in the store: {}", e.toString());
         }
     }
 
     @Deactivate
     public void deactivate() {
+        if (hostWatch != null) {
+            hostWatch.close();
+        }
         if (monitor != null) {
             monitor.close();
         }
@@ -132,6 +168,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
 
     @Override
     public Host add(HostSpec spec) {
+        requireActive();
         if (spec == null || spec.url() == null || spec.url().isBlank()) {
             throw DockereraException.invalid("invalid-host-url", "url is required, e.g. unix:///var/run/docker.sock or tcp://127.0.0.2:2375");
         }
@@ -169,6 +206,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
 
     @Override
     public void remove(String idOrUrl, boolean force) {
+        requireActive();
         HostRecord record = find(idOrUrl);
         if (!force) {
             HostConnection connection = monitor.connection(record.id()).orElse(null);
@@ -190,6 +228,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
 
     @Override
     public Host cordon(String idOrUrl) {
+        requireActive();
         HostRecord r = update(idOrUrl, rec -> rec.withSchedule(true, false));
         publish(Event.host(EventTypes.HOST_CORDONED, r.id(), "host " + r.url() + " cordoned: no new instances"));
         return view(r);
@@ -197,6 +236,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
 
     @Override
     public Host uncordon(String idOrUrl) {
+        requireActive();
         HostRecord r = update(idOrUrl, rec -> rec.withSchedule(false, false));
         publish(Event.host(EventTypes.HOST_UNCORDONED, r.id(), "host " + r.url() + " takes new instances again"));
         return view(r);
@@ -204,6 +244,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
 
     @Override
     public Host drain(String idOrUrl) {
+        requireActive();
         HostRecord r = update(idOrUrl, rec -> rec.withSchedule(true, true));
         publish(Event.host(EventTypes.HOST_DRAINING, r.id(), "host " + r.url()
                 + " is draining: its instances move to other hosts"));
@@ -398,5 +439,19 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
 
     private static DockereraException badUrl(String raw, String why) {
         return DockereraException.invalid("invalid-host-url", "bad host URL '" + raw + "': " + why);
+    }
+
+    @org.osgi.service.component.annotations.Reference(
+            cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile org.dockerera.api.LeadershipService leadership;
+
+    /** A standby controller refuses changes, naming the active one (absent in tests without OSGi: acts). */
+    private void requireActive() {
+        org.dockerera.api.LeadershipService l = leadership;
+        if (l != null) {
+            l.requireActive();
+        }
     }
 }

@@ -29,6 +29,9 @@ public class InfoServiceImpl implements InfoService {
     private ConfigStore store;
     @Reference
     private HostService hosts;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile org.dockerera.api.LeadershipService leadership;
     private final List<ContainerProvider> providers = new CopyOnWriteArrayList<>();
     private String version = "unknown";
 
@@ -56,6 +59,7 @@ public class InfoServiceImpl implements InfoService {
         counts.put("hostsUp", (int) all.stream().filter(x -> x.status() == HostStatus.UP).count());
         counts.put("containers", all.stream().mapToInt(Host::containers).sum());
         return new Info(version, new StoreStatus(h.backend(), h.endpoint(), h.revision(), h.up() ? "up" : "down"),
-                providers.stream().map(ContainerProvider::name).collect(Collectors.joining(",")), counts);
+                providers.stream().map(ContainerProvider::name).collect(Collectors.joining(",")), counts,
+                leadership == null ? null : leadership.current());
     }
 }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * On first start (the store never recorded this step) registers the local Docker daemon when it answers, so the
- * quickstart has a host to deploy to. Off with {@code autoRegisterLocal=false}.
+ * quickstart has a host to deploy to. Off with {@code autoRegisterLocal=false}. Only the controller that holds the
+ * lease does it, once it acts.
  */
 @Component(configurationPid = ControllerConfig.PID)
 public class LocalHostRegistration {
@@ -24,14 +25,41 @@ public class LocalHostRegistration {
     private HostService hosts;
     @Reference(target = ConfigStore.ACTIVE)
     private ConfigStore store;
+    @Reference
+    private org.dockerera.controller.internal.lease.ControllerLease lease;
+    private java.util.function.Consumer<Boolean> whenActing;
 
     @Activate
     void activate(ControllerConfig config) {
-        if (!config.autoRegisterLocal() || store.get(DONE_KEY).isPresent()) {
+        if (!config.autoRegisterLocal()) {
             return;
         }
-        String url = config.localDockerUrl();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        whenActing = acting -> {
+            if (acting && done.compareAndSet(false, true)) {
+                register(config.localDockerUrl());
+            }
+        };
+        lease.onRoleChange(whenActing);
+    }
+
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        if (whenActing != null) {
+            lease.removeRoleListener(whenActing);
+        }
+    }
+
+    private void register(String url) {
         CompletableFuture.runAsync(() -> {
+            try {
+                if (store.get(DONE_KEY).isPresent()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read whether the local host was registered: {}", e.toString());
+                return;
+            }
             try {
                 hosts.add(HostSpec.of(url));
                 LOG.info("First start: registered the local Docker daemon {}", url);

@@ -81,6 +81,8 @@ public final class RestApi implements AutoCloseable {
                 })
 
                 .add("GET", "/api/info", Access.READ, ex -> Reply.ok(services.info().info()))
+                .add("GET", "/api/controller", Access.READ, ex -> Reply.ok(Services.require(services.leadership(),
+                        "controller lease").current()))
                 .add("GET", "/api/store", Access.READ, ex -> Reply.ok(new Dto.StoreReply(services.store().status(),
                         services.store().backends())))
                 .add("POST", "/api/store/migrate", Access.ADMIN, ex -> {
@@ -161,8 +163,23 @@ public final class RestApi implements AutoCloseable {
                     + found.route().template() + "; that needs " + access.who());
         }
         ex.params(found.params());
+        if (CHANGES.contains(ex.method()) && !STANDBY_EXEMPT.contains(found.route().template())) {
+            org.dockerera.api.LeadershipService leadership = services.leadership();
+            if (leadership != null) {
+                leadership.requireActive(); // 503 /problems/standby naming the active controller
+            }
+        }
         return found.route().handler().handle(ex);
     }
+
+    private static final java.util.Set<String> CHANGES = java.util.Set.of("POST", "PUT", "PATCH", "DELETE");
+    /**
+     * Changes a standby still takes: sessions (logging in and out of this controller) and the routers' fleet
+     * protocol (routers attached to a standby keep registering and acknowledging; the records are in the shared
+     * store, so the active controller waits for them too).
+     */
+    private static final java.util.Set<String> STANDBY_EXEMPT = java.util.Set.of("/api/session", "/api/routers",
+            "/api/routers/{id}", "/api/routers/{id}/ack");
 
     /** The raw (still percent-encoded) path from the context root: {@code /api/hosts/abc}. */
     private static String apiPath(HttpServletRequest req) {

@@ -57,6 +57,10 @@ public class RestComponent extends ApiServlet implements Services {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.LeadershipService leadershipService;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile org.dockerera.api.AppService appService;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -154,6 +158,11 @@ public class RestComponent extends ApiServlet implements Services {
     @Override
     public InfoService info() {
         return Services.require(infoService, "info service");
+    }
+
+    @Override
+    public org.dockerera.api.LeadershipService leadership() {
+        return leadershipService;
     }
 
     @Override

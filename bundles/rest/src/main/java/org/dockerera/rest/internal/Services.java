@@ -40,6 +40,11 @@ interface Services {
 
     org.dockerera.api.StoreService store();
 
+    /** This controller's role; null when no lease service runs (changes are then not gated). */
+    default org.dockerera.api.LeadershipService leadership() {
+        return null;
+    }
+
     /** Returns {@code service}, or throws 503 {@code service-unavailable} naming it when it is null. */
     static <T> T require(T service, String what) {
         if (service == null) {

@@ -97,6 +97,7 @@ class AuthorizationTest {
             Map.entry("GET /api/info", READERS),
             Map.entry("GET /api/store", READERS),
             Map.entry("POST /api/store/migrate", ADMINS),
+            Map.entry("GET /api/controller", READERS),
             Map.entry("GET /api/events", READERS),
             Map.entry("GET /api/apps", READERS),
             Map.entry("POST /api/apps", DEPLOYERS),

@@ -66,6 +66,12 @@ final class Fakes {
         }
 
         volatile org.dockerera.api.StoreService store;
+        volatile org.dockerera.api.LeadershipService leadership;
+
+        @Override
+        public org.dockerera.api.LeadershipService leadership() {
+            return leadership;
+        }
 
         @Override
         public org.dockerera.api.StoreService store() {

@@ -77,6 +77,7 @@ public class AppServiceImpl implements AppService {
 
     @Override
     public App create(AppSpec spec) {
+        core.requireActive();
         if (spec == null || spec.name() == null) {
             throw DockereraException.invalid("invalid-app-name", "name is required, e.g. {\"name\": \"my.app.com\"}");
         }
@@ -106,6 +107,7 @@ public class AppServiceImpl implements AppService {
 
     @Override
     public AppUpdate patch(String name, AppSpec patch, String actor) {
+        core.requireActive();
         AppRecord current = core.ledger().requireApp(name);
         if (patch == null) {
             return new AppUpdate(current.app(), null);
@@ -141,6 +143,7 @@ public class AppServiceImpl implements AppService {
 
     @Override
     public Deploy remove(String name, String actor) {
+        core.requireActive();
         core.ledger().requireApp(name);
         core.ledger().updateApp(name, AppRecord::markedDeleting);
         Deploy d = core.enqueue(name, "delete", null, 0, null, actor);
@@ -157,6 +160,7 @@ public class AppServiceImpl implements AppService {
 
     @Override
     public AppUpdate patchEnv(String app, Map<String, String> changes, String actor) {
+        core.requireActive();
         core.ledger().requireApp(app);
         if (changes == null || changes.isEmpty()) {
             return new AppUpdate(get(app), null);
@@ -176,6 +180,7 @@ public class AppServiceImpl implements AppService {
 
     @Override
     public AppUpdate setEnv(String app, String key, String value, boolean secret, String actor) {
+        core.requireActive();
         core.ledger().requireApp(app);
         EnvVar v = new EnvVar(key, value, secret);
         return changeEnv(app, Map.of(v.key(), new StoredVar(v.value(), secret)), List.of(), actor);

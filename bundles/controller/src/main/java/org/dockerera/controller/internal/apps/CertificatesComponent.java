@@ -34,6 +34,7 @@ public class CertificatesComponent implements CertificateService {
 
     @Override
     public CertificateInfo put(String app, String domain, String certPem, String keyPem) {
+        core.requireActive();
         String host = DomainService.normalize(domain);
         AppRecord a = core.ledger().requireApp(app);
         requireHost(a, host);
@@ -57,6 +58,7 @@ public class CertificatesComponent implements CertificateService {
 
     @Override
     public void remove(String app, String domain) {
+        core.requireActive();
         String host = DomainService.normalize(domain);
         AppRecord a = core.ledger().requireApp(app);
         if (!a.certs().containsKey(host)) {
@@ -77,6 +79,7 @@ public class CertificatesComponent implements CertificateService {
 
     @Override
     public boolean setHttpsRedirect(String app, boolean redirect) {
+        core.requireActive();
         AppRecord a = core.ledger().requireApp(app);
         if (a.httpsRedirect() != redirect) {
             core.ledger().updateApp(app, r -> r.withHttpsRedirect(redirect));

@@ -28,6 +28,7 @@ public class DomainsComponent implements DomainService {
 
     @Override
     public List<String> add(String app, String domain) {
+        core.requireActive();
         String d = DomainService.normalize(domain);
         core.ledger().requireApp(app);
         synchronized (this) {
@@ -51,6 +52,7 @@ public class DomainsComponent implements DomainService {
 
     @Override
     public List<String> remove(String app, String domain) {
+        core.requireActive();
         String d = DomainService.normalize(domain);
         core.ledger().requireApp(app);
         AppRecord a = core.ledger().updateApp(app, r -> r.withDomains(r.domains().stream()

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.dockerera.api.App;
 import org.dockerera.api.DeployStatus;
@@ -122,8 +123,13 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
     private final Supplier<RegistryService> registries;
     private final Consumer<Event> bus;
     private final Clock clock;
-    /** When this engine (this controller process) began observing; see {@link Reconciler#observingSince}. */
-    private final Instant observingSince;
+    /**
+     * When this engine began observing: when this controller started, or last took the lease over; see
+     * {@link Reconciler#observingSince}.
+     */
+    private volatile Instant observingSince;
+    /** Whether this controller holds the lease (checked before every pass and every step of a plan). */
+    private volatile BooleanSupplier acting = () -> true;
     private final Settings settings;
     private final WorkQueue queue;
     private final HealthProber prober;
@@ -178,6 +184,27 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         queue.kick(app);
     }
 
+    /** Makes every pass and every step of a plan wait for {@code acting} (the controller lease). */
+    void actOnlyWhile(BooleanSupplier acting) {
+        this.acting = acting;
+    }
+
+    /**
+     * This controller just took the lease: it observes from now (instances started by the previous holder get their
+     * start timeout from here) and resumes every app from its records.
+     */
+    void tookOver() {
+        observingSince = clock.instant();
+        kickAll();
+    }
+
+    private void requireActing() {
+        if (!acting.getAsBoolean()) {
+            throw new DockereraException(DockereraException.Kind.UNAVAILABLE, "standby", "Standby controller",
+                    "this controller lost the lease; the new holder carries the plan on");
+        }
+    }
+
     RouteFleet fleet() {
         return fleet;
     }
@@ -200,6 +227,9 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
     }
 
     private void resyncAll() {
+        if (!acting.getAsBoolean()) {
+            return;
+        }
         kickAll();
         try {
             checkDrainedHosts();
@@ -230,6 +260,9 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
     // ==== one pass ===================================================================================================
 
     Instant pass(String name) {
+        if (!acting.getAsBoolean()) {
+            return null; // a standby plans nothing; taking the lease over kicks every app
+        }
         Optional<AppRecord> found = ledger.app(name);
         if (found.isEmpty()) {
             queue.forget(name);
@@ -260,6 +293,9 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
         execute(ctx, plan.actions());
         if (deploy != null) {
             deploy = ledger.deploy(deploy.id()).orElse(null);
+        }
+        if (!acting.getAsBoolean()) {
+            return null; // lost the lease while carrying the plan out: the new holder finishes it
         }
         if (deploy != null && !deploy.finishedAlready()) {
             if (finishIfDone(ledger.app(name).orElse(app), deploy, plan, now)) {
@@ -785,6 +821,7 @@ final class Engine implements HealthProber.Listener, AutoCloseable {
     }
 
     private void run(Context ctx, Action action) {
+        requireActing();
         String app = ctx.app().name();
         Instant now = clock.instant();
         if (action instanceof Action.StartInstance s) {

@@ -68,6 +68,9 @@ public class EngineComponent {
     private HostService hostService;
     @Reference
     private HostRegistry hostRegistry;
+    @Reference
+    private org.dockerera.controller.internal.lease.ControllerLease lease;
+    private java.util.function.Consumer<Boolean> roleListener;
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Scheduler scheduler;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -132,11 +135,23 @@ public class EngineComponent {
         this.runs = new Runs(ledger, engine, box, hostService, engine.blocking(), timer, clock,
                 settings.runRetention());
         subscribe();
+        if (lease != null) {
+            engine.actOnlyWhile(lease::acting);
+            roleListener = acting -> {
+                if (acting) {
+                    engine.tookOver();
+                }
+            };
+            lease.onRoleChange(roleListener);
+        }
         engine.start();
     }
 
     @Deactivate
     void deactivate() {
+        if (lease != null && roleListener != null) {
+            lease.removeRoleListener(roleListener);
+        }
         unsubscribe();
         if (runs != null) {
             runs.close();
@@ -221,6 +236,13 @@ public class EngineComponent {
         }
     }
 
+    /** Refuses a change on a standby controller (naming the active one); any interface, same answer. */
+    void requireActive() {
+        if (lease != null) {
+            lease.requireActive();
+        }
+    }
+
     Ledger ledger() {
         return ledger;
     }
@@ -243,6 +265,7 @@ public class EngineComponent {
 
     /** Records a deploy (pending) and wakes the app's queue. */
     Deploy enqueue(String app, String kind, String image, Integer instances, Integer rollbackTo, String actor) {
+        requireActive();
         Instant now = clock.instant();
         long seq = ledger.nextDeploySeq();
         List<DeployRecord> ahead = ledger.deploys(app).stream().filter(d -> !d.finishedAlready()).toList();

@@ -53,6 +53,7 @@ final class RouteFleet implements AutoCloseable {
     private final ExecutorService notifier;
     private final ConcurrentSkipListMap<Long, Instant> publishedAt = new ConcurrentSkipListMap<>();
     private volatile RouteTable current;
+    private final org.dockerera.spi.store.Watch follow;
 
     RouteFleet(Ledger ledger, Clock clock, Duration lease) {
         this.ledger = ledger;
@@ -64,10 +65,48 @@ final class RouteFleet implements AutoCloseable {
             return t;
         });
         this.current = build(ledger.routeEpoch());
+        // tables published by another controller on the same store (this one is standby, or was): the local
+        // routers follow them too
+        this.follow = ledger.store().watch(TABLE_KEY, ledger.store().revision(),
+                new org.dockerera.spi.store.ChangeListener() {
+                    @Override
+                    public void onChange(org.dockerera.spi.store.Change change) {
+                        if (change.value() != null) {
+                            adopt(Json.read(change.value(), RouteTable.class));
+                        }
+                    }
+
+                    @Override
+                    public void onResync(long revision) {
+                        ledger.store().get(TABLE_KEY).ifPresent(e -> adopt(Json.read(e.value(), RouteTable.class)));
+                    }
+                });
+    }
+
+    /** A table newer than the current one, read from the store, becomes current and goes to the subscribers. */
+    private void adopt(RouteTable table) {
+        synchronized (publishLock) {
+            if (table.epoch() <= current.epoch()) {
+                return; // ours, already published, or older
+            }
+            current = table;
+            notifier.execute(() -> notify(table));
+        }
+    }
+
+    private void notify(RouteTable t) {
+        listeners.forEach(l -> {
+            try {
+                l.accept(t);
+            } catch (RuntimeException e) {
+                LOG.warn("route table listener failed on epoch {}: {}", t.epoch(), e.toString());
+            }
+        });
     }
 
     @Override
     public void close() {
+        follow.close();
         notifier.shutdownNow();
     }
 
@@ -89,13 +128,7 @@ final class RouteFleet implements AutoCloseable {
                 publishedAt.pollFirstEntry();
             }
             RouteTable t = table;
-            notifier.execute(() -> listeners.forEach(l -> {
-                try {
-                    l.accept(t);
-                } catch (RuntimeException e) {
-                    LOG.warn("route table listener failed on epoch {}: {}", t.epoch(), e.toString());
-                }
-            }));
+            notifier.execute(() -> notify(t));
         }
         return table;
     }

@@ -22,6 +22,7 @@ public class RunsComponent implements RunService {
 
     @Override
     public Run start(String app, RunRequest request, String actor) {
+        core.requireActive();
         return core.runs().start(app, request, actor);
     }
 
@@ -37,6 +38,7 @@ public class RunsComponent implements RunService {
 
     @Override
     public void remove(String app, String id) {
+        core.requireActive();
         core.runs().remove(app, id);
     }
 }
