@@ -57,4 +57,9 @@ final class Dto {
 
     record Health(String status) {
     }
+
+    /** {@code GET /api/camel/routes}: the Camel context's routes, and the route files (loaded or failed). */
+    record CamelRoutesReply(String directory, java.util.List<org.dockerera.api.events.CamelRouteInfo> routes,
+                            java.util.List<org.dockerera.api.events.RouteFileStatus> files) {
+    }
 }

@@ -93,7 +93,11 @@ public final class RestApi implements AutoCloseable {
                     }
                     return Reply.ok(services.store().migrate(m.to(), Boolean.TRUE.equals(m.force())));
                 })
-                .add("GET", "/api/events", Access.READ, this::events);
+                .add("GET", "/api/events", Access.READ, this::events)
+                .add("GET", "/api/camel/routes", Access.READ, ex -> {
+                    org.dockerera.api.events.CamelRoutes camel = services.camelRoutes();
+                    return Reply.ok(new Dto.CamelRoutesReply(camel.directory(), camel.routes(), camel.files()));
+                });
         new AppsApi(services, json, events).register(router);
     }
 

@@ -95,6 +95,10 @@ public class RestComponent extends ApiServlet implements Services {
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile org.dockerera.api.StoreService storeService;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.events.CamelRoutes camelRoutes;
+
     private transient volatile EventBus eventBus;
     private transient volatile RestApi restApi;
 
@@ -208,6 +212,11 @@ public class RestComponent extends ApiServlet implements Services {
     @Override
     public org.dockerera.api.StoreService store() {
         return Services.require(storeService, "store service");
+    }
+
+    @Override
+    public org.dockerera.api.events.CamelRoutes camelRoutes() {
+        return Services.require(camelRoutes, "Camel context (events bundle)");
     }
 
     @Override

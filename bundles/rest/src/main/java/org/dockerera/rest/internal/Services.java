@@ -45,6 +45,8 @@ interface Services {
         return null;
     }
 
+    org.dockerera.api.events.CamelRoutes camelRoutes();
+
     /** Returns {@code service}, or throws 503 {@code service-unavailable} naming it when it is null. */
     static <T> T require(T service, String what) {
         if (service == null) {

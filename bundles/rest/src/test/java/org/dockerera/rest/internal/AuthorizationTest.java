@@ -99,6 +99,7 @@ class AuthorizationTest {
             Map.entry("POST /api/store/migrate", ADMINS),
             Map.entry("GET /api/controller", READERS),
             Map.entry("GET /api/events", READERS),
+            Map.entry("GET /api/camel/routes", READERS),
             Map.entry("GET /api/apps", READERS),
             Map.entry("POST /api/apps", DEPLOYERS),
             Map.entry("GET /api/apps/{app}", READERS),

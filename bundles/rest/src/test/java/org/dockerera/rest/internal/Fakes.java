@@ -73,6 +73,14 @@ final class Fakes {
             return leadership;
         }
 
+        /** No Camel context unless a test sets one: {@code /api/camel/routes} answers 503. */
+        volatile org.dockerera.api.events.CamelRoutes camelRoutes;
+
+        @Override
+        public org.dockerera.api.events.CamelRoutes camelRoutes() {
+            return Services.require(camelRoutes, "Camel context (events bundle)");
+        }
+
         @Override
         public org.dockerera.api.StoreService store() {
             return Services.require(store, "store service");
