@@ -1,5 +1,5 @@
 @Export
-@Version("0.5.0")
+@Version("0.6.0")
 package org.dockerera.api;
 
 import org.osgi.annotation.bundle.Export;

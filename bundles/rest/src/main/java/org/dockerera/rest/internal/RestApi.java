@@ -91,6 +91,7 @@ public final class RestApi implements AutoCloseable {
                     }
                     return Reply.ok(services.store().migrate(m.to(), Boolean.TRUE.equals(m.force())));
                 })
+                .add("GET", "/api/plugins", Access.READ, ex -> Reply.ok(services.plugins().points()))
                 .add("GET", "/api/events", Access.READ, this::events);
         new AppsApi(services, json, events).register(router);
     }

@@ -91,6 +91,10 @@ public class RestComponent extends ApiServlet implements Services {
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile org.dockerera.api.StoreService storeService;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.PluginService pluginService;
+
     private transient volatile EventBus eventBus;
     private transient volatile RestApi restApi;
 
@@ -199,6 +203,11 @@ public class RestComponent extends ApiServlet implements Services {
     @Override
     public org.dockerera.api.StoreService store() {
         return Services.require(storeService, "store service");
+    }
+
+    @Override
+    public org.dockerera.api.PluginService plugins() {
+        return Services.require(pluginService, "plugin listing (feature dockerera-plugins)");
     }
 
     @Override

@@ -98,6 +98,7 @@ class AuthorizationTest {
             Map.entry("GET /api/store", READERS),
             Map.entry("POST /api/store/migrate", ADMINS),
             Map.entry("GET /api/events", READERS),
+            Map.entry("GET /api/plugins", READERS),
             Map.entry("GET /api/apps", READERS),
             Map.entry("POST /api/apps", DEPLOYERS),
             Map.entry("GET /api/apps/{app}", READERS),

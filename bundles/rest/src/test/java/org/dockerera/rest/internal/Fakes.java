@@ -67,6 +67,13 @@ final class Fakes {
 
         volatile org.dockerera.api.StoreService store;
 
+        volatile org.dockerera.api.PluginService plugins;
+
+        @Override
+        public org.dockerera.api.PluginService plugins() {
+            return Services.require(plugins, "plugin listing");
+        }
+
         @Override
         public org.dockerera.api.StoreService store() {
             return Services.require(store, "store service");
