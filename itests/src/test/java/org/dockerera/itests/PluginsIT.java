@@ -179,7 +179,9 @@ class PluginsIT {
         assertThat(api.get("/api/apps/" + app + "/instances?stats=false", admin).json().get(0).get("hostId").asText())
                 .isEqualTo(byWeight.get(3));
 
-        dist.client("bundle:uninstall dockerera-broken-strategy");
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("bundle (\\d+)").matcher(failed.get("health").asText());
+        assertThat(id.find()).as("the health names the bundle id").isTrue();
+        dist.client("bundle:uninstall " + id.group(1));
         plugins.awaitImplementation("strategy", "dockerera-broken-strategy", i -> i == null, SWAP);
     }
 
