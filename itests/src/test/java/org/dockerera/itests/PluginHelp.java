@@ -100,6 +100,54 @@ final class PluginHelp {
     }
 
     /**
+     * A bundle that resolves and starts, but whose DS strategy component ({@code dockerera.strategy = explodes}) never
+     * runs: it needs a service nobody offers ({@code org.example.explodes.Dependency}). Its class is the example
+     * plugin's, copied from {@code exampleJar}.
+     */
+    static Path unsatisfiedStrategyComponentBundle(Path exampleJar, Path out) throws IOException {
+        String impl = "org/dockerera/examples/weighted/WeightedStrategy.class";
+        byte[] clazz = null;
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(exampleJar))) {
+            JarEntry e;
+            while ((e = in.getNextJarEntry()) != null) {
+                if (e.getName().equals(impl)) {
+                    clazz = in.readAllBytes();
+                }
+            }
+        }
+        if (clazz == null) {
+            throw new IllegalStateException(impl + " not in " + exampleJar);
+        }
+        Manifest m = new Manifest();
+        Attributes a = m.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.put(new Attributes.Name("Bundle-ManifestVersion"), "2");
+        a.put(new Attributes.Name("Bundle-SymbolicName"), "dockerera-failing-strategy");
+        a.put(new Attributes.Name("Bundle-Version"), "1.0.0");
+        a.put(new Attributes.Name("Import-Package"), "org.dockerera.spi.scheduler;version=\"[0.1,1)\"");
+        a.put(new Attributes.Name("Service-Component"), "OSGI-INF/explodes.xml");
+        a.put(new Attributes.Name("Provide-Capability"), "osgi.service;objectClass:List<String>=\""
+                + "org.dockerera.spi.scheduler.PlacementStrategy\";uses:=\"org.dockerera.spi.scheduler\"");
+        try (JarOutputStream o = new JarOutputStream(Files.newOutputStream(out), m)) {
+            o.putNextEntry(new JarEntry("OSGI-INF/explodes.xml"));
+            o.write(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"example.explodes\""
+                    + " immediate=\"true\">\n"
+                    + "  <property name=\"dockerera.strategy\" value=\"explodes\"/>\n"
+                    + "  <service><provide interface=\"org.dockerera.spi.scheduler.PlacementStrategy\"/></service>\n"
+                    + "  <reference name=\"dependency\" interface=\"org.example.explodes.Dependency\""
+                    + " cardinality=\"1..1\" policy=\"static\"/>\n"
+                    + "  <implementation class=\"org.dockerera.examples.weighted.WeightedStrategy\"/>\n"
+                    + "</scr:component>\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            o.closeEntry();
+            o.putNextEntry(new JarEntry(impl));
+            o.write(clazz);
+            o.closeEntry();
+        }
+        return out;
+    }
+
+    /**
      * A bundle that offers a placement strategy but can never resolve: it imports a package nobody exports. Its
      * manifest says what bnd would write for a DS strategy component ({@code Provide-Capability: osgi.service}).
      */

@@ -169,6 +169,20 @@ class PluginsIT {
         assertThat(dist.client("dockerera:plugin-list strategy")).contains("dockerera-broken-strategy")
                 .contains("failed");
 
+        // a component that cannot run (a service it needs is missing): listed under its strategy name, with the DS
+        // runtime's reason
+        Path built = Path.of(System.getProperty("dockerera.example.plugin", "../examples/strategy-plugin/target"));
+        Path explodes = PluginHelp.unsatisfiedStrategyComponentBundle(built.resolve(EXAMPLE + "-" + version + ".jar"),
+                dir.resolve("failing-strategy.jar"));
+        dist.client("bundle:install -s file:" + explodes);
+        plugins.awaitImplementation("strategy", "explodes",
+                i -> i != null && i.get("health").asText().startsWith("failed"), SWAP);
+        JsonNode explodesEntry = plugins.implementation("strategy", "explodes").orElseThrow();
+        System.out.println("PluginsIT: failing component listed as " + explodesEntry);
+        assertThat(explodesEntry.get("bundle").asText()).isEqualTo("dockerera-failing-strategy");
+        assertThat(explodesEntry.get("health").asText()).contains("unsatisfied reference dependency");
+        assertThat(explodesEntry.get("active").asBoolean()).isFalse();
+
         // the others are unaffected: still listed up, the selected one still active, and deploys still work
         JsonNode list = plugins.plugins();
         assertThat(PluginHelp.implementation(list, "strategy", "weighted").orElseThrow().get("active").asBoolean())
@@ -183,6 +197,8 @@ class PluginsIT {
         assertThat(id.find()).as("the health names the bundle id").isTrue();
         dist.client("bundle:uninstall " + id.group(1));
         plugins.awaitImplementation("strategy", "dockerera-broken-strategy", i -> i == null, SWAP);
+        dist.client("bundle:uninstall dockerera-failing-strategy");
+        plugins.awaitImplementation("strategy", "explodes", i -> i == null, SWAP);
     }
 
     @Test

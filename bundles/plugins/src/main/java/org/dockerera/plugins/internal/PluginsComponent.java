@@ -164,7 +164,9 @@ public class PluginsComponent implements PluginService {
                         rb.url()};
             });
         }
-        return new String[] {"up", null};
+        // no status of its own: up when its service can be obtained (the consumers hold it already, so this
+        // activates nothing new); a component that cannot be created gives none
+        return call(ref, Object.class, o -> new String[] {"up", null});
     }
 
     private interface Ask<S> {
@@ -180,7 +182,7 @@ public class PluginsComponent implements PluginService {
             return new String[] {"failed: " + firstLine(e.toString()), null};
         }
         if (service == null) {
-            return new String[] {"failed: the service could not be obtained (see the log)", null};
+            return new String[] {"failed: its component could not be activated" + failureOf(ref), null};
         }
         try {
             if (!type.isInstance(service)) {
@@ -196,6 +198,26 @@ public class PluginsComponent implements PluginService {
                 // gone meanwhile
             }
         }
+    }
+
+    /** The DS runtime's failure text for the component behind {@code ref}, as {@code ": TEXT"}, or a pointer. */
+    private String failureOf(ServiceReference<Object> ref) {
+        ServiceComponentRuntime runtime = scr;
+        Object id = ref.getProperty("component.id");
+        if (runtime != null && id instanceof Number n) {
+            try {
+                for (ComponentDescriptionDTO d : runtime.getComponentDescriptionDTOs(ref.getBundle())) {
+                    for (ComponentConfigurationDTO c : runtime.getComponentConfigurationDTOs(d)) {
+                        if (c.id == n.longValue() && c.failure != null) {
+                            return ": " + firstLine(c.failure);
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("DS runtime did not answer: {}", e.toString());
+            }
+        }
+        return " (see the log: scr:info " + (id == null ? "" : id) + ")";
     }
 
     // ---- what is not running ------------------------------------------------------------------------------------
