@@ -39,7 +39,7 @@ public final class Dockerera implements Runnable {
             Routing.Routes.class, Routing.Routers.class, Routing.Domains.class, Routing.DomainsAdd.class,
             Routing.DomainsRemove.class, Routing.Certs.class, Routing.CertsAdd.class, Routing.CertsRemove.class,
             Tokens.List.class, Tokens.Create.class, Tokens.Revoke.class,
-            Store.Info.class, Store.Migrate.class,
+            Store.Info.class, Store.Migrate.class, Plugins.List.class,
             Completion.class, Warmup.class);
     /** Options of the root that take a value (to find the subcommand in the arguments). */
     private static final Set<String> VALUE_OPTIONS = Set.of("-a", "--app", "--profile");

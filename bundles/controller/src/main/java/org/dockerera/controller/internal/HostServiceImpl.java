@@ -138,6 +138,29 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
             policyOption = ReferencePolicyOption.GREEDY)
     void addProvider(ContainerProvider provider) {
         providers.add(provider);
+        reconnect(provider);
+    }
+
+    /**
+     * A provider that arrives while the hosts are monitored (installed late, or its bundle updated in place, which
+     * closed the old one's connections) takes over the hosts it supports with fresh connections.
+     */
+    private void reconnect(ContainerProvider provider) {
+        HostMonitor m = monitor;
+        if (m == null) {
+            return;
+        }
+        for (HostRecord record : records()) {
+            if (provider.supports(record.url())) {
+                try {
+                    m.track(record.id(), provider.connect(new HostEndpoint(record.url(), openTls(record),
+                            connectTimeout, callTimeout, null)), null);
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot reconnect host {} ({}) through the new provider: {}", record.id(), record.url(),
+                            e.toString());
+                }
+            }
+        }
     }
 
     void removeProvider(ContainerProvider provider) {

@@ -97,7 +97,8 @@ public final class RestApi implements AutoCloseable {
                 .add("GET", "/api/camel/routes", Access.READ, ex -> {
                     org.dockerera.api.events.CamelRoutes camel = services.camelRoutes();
                     return Reply.ok(new Dto.CamelRoutesReply(camel.directory(), camel.routes(), camel.files()));
-                });
+                })
+                .add("GET", "/api/plugins", Access.READ, ex -> Reply.ok(services.plugins().points()));
         new AppsApi(services, json, events).register(router);
     }
 

@@ -99,6 +99,10 @@ public class RestComponent extends ApiServlet implements Services {
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile org.dockerera.api.events.CamelRoutes camelRoutes;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.dockerera.api.PluginService pluginService;
+
     private transient volatile EventBus eventBus;
     private transient volatile RestApi restApi;
 
@@ -217,6 +221,11 @@ public class RestComponent extends ApiServlet implements Services {
     @Override
     public org.dockerera.api.events.CamelRoutes camelRoutes() {
         return Services.require(camelRoutes, "Camel context (events bundle)");
+    }
+
+    @Override
+    public org.dockerera.api.PluginService plugins() {
+        return Services.require(pluginService, "plugin listing (feature dockerera-plugins)");
     }
 
     @Override

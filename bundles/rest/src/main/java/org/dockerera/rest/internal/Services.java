@@ -47,6 +47,9 @@ interface Services {
 
     org.dockerera.api.events.CamelRoutes camelRoutes();
 
+    /** The plugin listing (feature dockerera-plugins). */
+    org.dockerera.api.PluginService plugins();
+
     /** Returns {@code service}, or throws 503 {@code service-unavailable} naming it when it is null. */
     static <T> T require(T service, String what) {
         if (service == null) {

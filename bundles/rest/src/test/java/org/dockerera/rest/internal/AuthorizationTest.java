@@ -100,6 +100,7 @@ class AuthorizationTest {
             Map.entry("GET /api/controller", READERS),
             Map.entry("GET /api/events", READERS),
             Map.entry("GET /api/camel/routes", READERS),
+            Map.entry("GET /api/plugins", READERS),
             Map.entry("GET /api/apps", READERS),
             Map.entry("POST /api/apps", DEPLOYERS),
             Map.entry("GET /api/apps/{app}", READERS),

@@ -81,6 +81,13 @@ final class Fakes {
             return Services.require(camelRoutes, "Camel context (events bundle)");
         }
 
+        volatile org.dockerera.api.PluginService plugins;
+
+        @Override
+        public org.dockerera.api.PluginService plugins() {
+            return Services.require(plugins, "plugin listing");
+        }
+
         @Override
         public org.dockerera.api.StoreService store() {
             return Services.require(store, "store service");

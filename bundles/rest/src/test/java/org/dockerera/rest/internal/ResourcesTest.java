@@ -218,6 +218,27 @@ class ResourcesTest {
     }
 
     @Test
+    void pluginsListEveryPointWithItsImplementationsAsJson() {
+        server.services.plugins = () -> java.util.List.of(
+                new org.dockerera.api.PluginPoint("store", java.util.List.of(new org.dockerera.api.PluginImplementation(
+                        "embedded", "dockerera-store-embedded", "0.1.0.SNAPSHOT", true, "up", "/data/store.mv"))),
+                new org.dockerera.api.PluginPoint("strategy", java.util.List.of(new org.dockerera.api.PluginImplementation(
+                        "broken", "broken.plugin", "1.0.0", false, "failed: bundle 9 does not resolve", null))));
+
+        JsonNode plugins = server.get("/api/plugins", ApiServer.READ).json();
+
+        assertThat(plugins).hasSize(2);
+        assertThat(plugins.get(0).path("point").asText()).isEqualTo("store");
+        JsonNode embedded = plugins.get(0).path("implementations").get(0);
+        assertThat(embedded.path("name").asText()).isEqualTo("embedded");
+        assertThat(embedded.path("bundle").asText()).isEqualTo("dockerera-store-embedded");
+        assertThat(embedded.path("version").asText()).isEqualTo("0.1.0.SNAPSHOT");
+        assertThat(embedded.path("active").asBoolean()).isTrue();
+        assertThat(embedded.path("health").asText()).isEqualTo("up");
+        assertThat(plugins.get(1).path("implementations").get(0).path("health").asText()).startsWith("failed: ");
+    }
+
+    @Test
     void aMissingServiceIs503() {
         server.services.info = null;
 
