@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Runtime swaps under bounded load through the built-in router (8 keep-alive connections): the strategy switched by
  * config, the HAProxy router backend installed and removed as a feature, then the scheduler and the provider bundles
  * updated in place ({@code bundle:update}) to "rebuilt" jars whose Bundle-Version ({@code 0.1.0.rebuilt}) the plugin
- * listing shows. No request may fail, the apps and releases survive, a deploy started just before the provider
- * update finishes, and a deploy afterwards works. Each swap's time to take effect is printed (no timed assertion).
+ * listing shows, and an operator route file posting deploy events to a webhook dropped in and deleted. No request
+ * may fail, the apps and releases survive, a deploy started just before the provider update finishes, a deploy
+ * afterwards works, and the webhook got exactly the events of the deploy made while its route was there. Each swap's time to take effect is printed (no timed assertion).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PluginSwapIT {
@@ -158,6 +159,9 @@ class PluginSwapIT {
             assertThat(releases()).isEqualTo(releasesBefore + 3);
             assertThat(api.get("/api/hosts", admin).json()).hasSize(3)
                     .allSatisfy(h -> assertThat(h.get("status").asText()).isEqualTo("up"));
+
+            // 5. an operator route file posting deploy events to a receiver here: dropped in, then deleted
+            operatorRouteAddedAndRemoved(load);
         } finally {
             load.stop();
         }
@@ -172,6 +176,71 @@ class PluginSwapIT {
                 .isEqualTo(REBUILT);
         assertThat(PluginHelp.implementation(list, "strategy", "spread").orElseThrow().get("version").asText())
                 .isEqualTo(REBUILT);
+    }
+
+    /**
+     * Drops the shipped webhook example (pointed at a receiver in this JVM) into {@code etc/dockerera/routes/}, deploys,
+     * deletes the file and deploys again: the receiver got exactly the deploy events of the first deploy.
+     */
+    private void operatorRouteAddedAndRemoved(Load load) throws Exception {
+        List<JsonNode> received = new CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            received.add(Api.JSON.readTree(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            Path routes = dist.home().resolve("etc/dockerera/routes");
+            String webhook = Files.readString(dist.home().resolve("etc/dockerera/routes.examples/deploy-webhook.yaml"))
+                    .replace("http://127.0.0.1:9000/hook", "http://127.0.0.1:" + receiver.getAddress().getPort()
+                            + "/hook");
+            long t = System.nanoTime();
+            Path tmp = routes.resolveSibling("deploy-webhook.yaml.tmp");
+            Files.writeString(tmp, webhook);
+            Files.move(tmp, routes.resolve("deploy-webhook.yaml"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            await().atMost(SWAP).pollInterval(Duration.ofMillis(50)).until(() -> "Started".equals(routeState()));
+            record(System.nanoTime(), "operator route deploy-webhook added (file dropped in)", t, load);
+
+            JsonNode withRoute = deploy(env.get("image.v1"));
+            assertThat(withRoute.get("status").asText()).isEqualTo("succeeded");
+            String id = withRoute.get("id").asText();
+            await().atMost(SWAP).pollInterval(Duration.ofMillis(50)).until(() -> received.stream()
+                    .anyMatch(e -> e.path("type").asText().equals("deploy.succeeded")));
+            List<String> expected = new ArrayList<>();
+            api.get("/api/deploys/" + id + "/events", admin).json().forEach(e -> {
+                if (e.path("type").asText().startsWith("deploy.")) {
+                    expected.add(e.path("type").asText());
+                }
+            });
+
+            t = System.nanoTime();
+            Files.delete(routes.resolve("deploy-webhook.yaml"));
+            await().atMost(SWAP).pollInterval(Duration.ofMillis(50)).until(() -> routeState() == null);
+            record(System.nanoTime(), "operator route deploy-webhook removed (file deleted)", t, load);
+            JsonNode withoutRoute = deploy(env.get("image.v2"));
+            assertThat(withoutRoute.get("status").asText()).isEqualTo("succeeded");
+
+            assertThat(received).as("only the events of the deploy made while the route was there")
+                    .allSatisfy(e -> assertThat(e.path("deployId").asText()).isEqualTo(id));
+            assertThat(received.stream().map(e -> e.path("type").asText()).toList())
+                    .as("every deploy event of that deploy, once").containsExactlyInAnyOrderElementsOf(expected)
+                    .contains("deploy.queued", "deploy.started", "deploy.succeeded");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    /** The state of the route {@code deploy-webhook} in GET /api/camel/routes; null when there is none. */
+    private String routeState() {
+        for (JsonNode r : api.get("/api/camel/routes", admin).json().path("routes")) {
+            if (r.path("id").asText().equals("deploy-webhook")) {
+                return r.path("state").asText();
+            }
+        }
+        return null;
     }
 
     /** The time from issuing the command until the listing showed its result, and how much of it bin/client took. */
