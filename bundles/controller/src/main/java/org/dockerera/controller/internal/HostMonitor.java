@@ -75,6 +75,23 @@ final class HostMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts monitoring a host nobody tracks yet, with a connection from {@code connect}; leaves a tracked one as it
+     * is (so a concurrent {@link #track} with fresh engine info is never replaced by an unknown state).
+     */
+    void trackIfAbsent(String hostId, java.util.function.Supplier<HostConnection> connect) {
+        Tracked[] created = new Tracked[1];
+        hosts.computeIfAbsent(hostId, id -> {
+            created[0] = new Tracked(id, connect.get(), clock.instant());
+            return created[0];
+        });
+        if (created[0] != null) {
+            Tracked t = created[0];
+            evaluate(t);
+            calls.execute(() -> heartbeat(t));
+        }
+    }
+
     void untrack(String hostId) {
         Tracked t = hosts.remove(hostId);
         if (t != null) {

@@ -109,7 +109,8 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
                     continue;
                 }
                 try {
-                    monitor.track(record.id(), connect(record.url(), openTls(record)), null);
+                    // only if still untracked: add() may be tracking it right now with the engine info it read
+                    monitor.trackIfAbsent(record.id(), () -> connect(record.url(), openTls(record)));
                 } catch (DockereraException ex) {
                     LOG.warn("cannot monitor host {} ({}): {}", record.id(), record.url(), ex.detail());
                 }
