@@ -18,7 +18,8 @@ setprop() { # file key value
 }
 pids=()
 cleanup() {
-  for d in a b; do [ -x "$work/$d/bin/stop" ] && pkill -9 -f "karaf.home=$work/$d/" 2>/dev/null || true; done
+  for d in a b; do pkill -9 -f -- "-Dkaraf.home=$work/$d( |$)" 2>/dev/null || true; done
+  sleep 1
   [ -n "${redis_pid:-}" ] && kill "$redis_pid" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -76,7 +77,7 @@ wait_role b standby 120
 active=a; standby=b
 results=()
 for r in $(seq 1 "$rounds"); do
-  pid=$(pgrep -f "karaf.home=$work/$active/" | head -1)
+  pid=$(pgrep -f -- "-Dkaraf.home=$work/$active( |$)" | head -1)
   t0=$(date +%s%N)
   kill -9 "$pid"
   until [ "$(role "$standby")" = active ]; do sleep 0.02; done
@@ -84,7 +85,7 @@ for r in $(seq 1 "$rounds"); do
   ms=$(( (t1 - t0) / 1000000 ))
   results+=("$ms")
   echo "round $r: kill -9 of $active -> $standby active in $ms ms"
-  while pgrep -f "karaf.home=$work/$active/" > /dev/null; do sleep 0.1; done
+  while pgrep -f -- "-Dkaraf.home=$work/$active( |$)" > /dev/null; do sleep 0.1; done
   "$work/$active/bin/start"
   wait_role "$active" standby 120
   tmp=$active; active=$standby; standby=$tmp
