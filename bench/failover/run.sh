@@ -16,9 +16,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 setprop() { # file key value
   if grep -qE "^\s*$2\s*[=:]" "$1" 2>/dev/null; then sed -i -E "s|^\s*$2\s*[=:].*|$2 = $3|" "$1"; else echo "$2 = $3" >> "$1"; fi
 }
-pids=()
 cleanup() {
-  for d in a b; do pkill -9 -f -- "-Dkaraf.home=$work/$d( |$)" 2>/dev/null || true; done
+  pkill -9 -f -- "$work/" 2>/dev/null || true   # both Karaf JVMs and their bin/karaf wrappers
   sleep 1
   [ -n "${redis_pid:-}" ] && kill "$redis_pid" 2>/dev/null || true
   rm -rf "$work"
