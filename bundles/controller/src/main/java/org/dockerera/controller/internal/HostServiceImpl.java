@@ -192,7 +192,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
 
     @Override
     public Host add(HostSpec spec) {
-        requireActive();
+        Standby.refuse(leadership);
         if (spec == null || spec.url() == null || spec.url().isBlank()) {
             throw DockereraException.invalid("invalid-host-url", "url is required, e.g. unix:///var/run/docker.sock or tcp://127.0.0.2:2375");
         }
@@ -230,7 +230,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
 
     @Override
     public void remove(String idOrUrl, boolean force) {
-        requireActive();
+        Standby.refuse(leadership);
         HostRecord record = find(idOrUrl);
         if (!force) {
             HostConnection connection = monitor.connection(record.id()).orElse(null);
@@ -252,7 +252,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
 
     @Override
     public Host cordon(String idOrUrl) {
-        requireActive();
+        Standby.refuse(leadership);
         HostRecord r = update(idOrUrl, rec -> rec.withSchedule(true, false));
         publish(Event.host(EventTypes.HOST_CORDONED, r.id(), "host " + r.url() + " cordoned: no new instances"));
         return view(r);
@@ -260,7 +260,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
 
     @Override
     public Host uncordon(String idOrUrl) {
-        requireActive();
+        Standby.refuse(leadership);
         HostRecord r = update(idOrUrl, rec -> rec.withSchedule(false, false));
         publish(Event.host(EventTypes.HOST_UNCORDONED, r.id(), "host " + r.url() + " takes new instances again"));
         return view(r);
@@ -268,7 +268,7 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
 
     @Override
     public Host drain(String idOrUrl) {
-        requireActive();
+        Standby.refuse(leadership);
         HostRecord r = update(idOrUrl, rec -> rec.withSchedule(true, true));
         publish(Event.host(EventTypes.HOST_DRAINING, r.id(), "host " + r.url()
                 + " is draining: its instances move to other hosts"));
@@ -470,12 +470,4 @@ public class HostServiceImpl implements HostService, HostRegistry, HostMonitor.L
             policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     private volatile org.dockerera.api.LeadershipService leadership;
-
-    /** A standby controller refuses changes, naming the active one (absent in tests without OSGi: acts). */
-    private void requireActive() {
-        org.dockerera.api.LeadershipService l = leadership;
-        if (l != null) {
-            l.requireActive();
-        }
-    }
 }

@@ -40,7 +40,7 @@ public class RegistryServiceImpl implements RegistryService {
 
     @Override
     public Registry add(RegistrySpec spec) {
-        requireActive();
+        Standby.refuse(leadership);
         if (spec == null || spec.server() == null || !spec.server().trim().matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
             throw DockereraException.invalid("invalid-registry", "server must be a registry host[:port] such as "
                     + "registry.example.com or 127.0.0.1:5000, got '" + (spec == null ? null : spec.server()) + "'");
@@ -59,7 +59,7 @@ public class RegistryServiceImpl implements RegistryService {
 
     @Override
     public void remove(String idOrServer) {
-        requireActive();
+        Standby.refuse(leadership);
         RegistryRecord record = records().stream()
                 .filter(r -> r.id().equals(idOrServer) || r.server().equalsIgnoreCase(idOrServer)).findFirst()
                 .orElseThrow(() -> DockereraException.notFound("registry-not-found", "no registry '" + idOrServer
@@ -94,12 +94,4 @@ public class RegistryServiceImpl implements RegistryService {
             policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     private volatile org.dockerera.api.LeadershipService leadership;
-
-    /** A standby controller refuses changes, naming the active one (absent in tests without OSGi: acts). */
-    private void requireActive() {
-        org.dockerera.api.LeadershipService l = leadership;
-        if (l != null) {
-            l.requireActive();
-        }
-    }
 }

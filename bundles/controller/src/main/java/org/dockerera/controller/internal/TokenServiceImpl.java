@@ -106,7 +106,7 @@ public class TokenServiceImpl implements TokenService {
 
     @Override
     public NewToken create(String name, TokenScope scope) {
-        requireActive();
+        Standby.refuse(leadership);
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
             throw DockereraException.invalid("invalid-token-name",
                     "token name must be 1-64 letters, digits, '.', '_', '@' or '-', got '" + name + "'");
@@ -134,7 +134,7 @@ public class TokenServiceImpl implements TokenService {
 
     @Override
     public void revoke(String id) {
-        requireActive();
+        Standby.refuse(leadership);
         if (!store.delete(PREFIX + id, ConfigStore.ANY_VERSION)) {
             throw DockereraException.notFound("token-not-found", "no token with id '" + id + "'; list them with GET /api/tokens");
         }
@@ -195,12 +195,4 @@ public class TokenServiceImpl implements TokenService {
             policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     private volatile org.dockerera.api.LeadershipService leadership;
-
-    /** A standby controller refuses changes, naming the active one (absent in tests without OSGi: acts). */
-    private void requireActive() {
-        org.dockerera.api.LeadershipService l = leadership;
-        if (l != null) {
-            l.requireActive();
-        }
-    }
 }
