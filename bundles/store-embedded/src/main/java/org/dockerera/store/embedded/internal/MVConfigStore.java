@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -57,9 +58,18 @@ import org.slf4j.LoggerFactory;
  * everything applied so far (an MVStore commit writes one chunk) and forces the file to disk; writers that applied
  * meanwhile are covered by the next commit, so N concurrent writers share one fsync. Nothing returns before the fsync
  * that covers it. A failed write or fsync closes the MVStore and fails every write not yet durable; the next call
- * reopens the file and rolls back a commit that reached the file but whose fsync failed, so the store holds exactly
- * the acknowledged writes and a refused write never turns up later. (A process that dies before that recovery may
- * leave such an unacknowledged commit in the file, as with any database.)
+ * reopens the file and undoes the changes of a commit that reached the file but whose fsync failed, so the store holds
+ * exactly the acknowledged writes and a refused write never turns up later. The undo is logical: every change applied
+ * but not yet durable keeps its key's previous record in memory (and the feed entries its append trimmed), and the
+ * reopened file gets those back for each revision above the last durable one. (MVStore's own version rollback is not
+ * used: after the recovery scan of a reopen, the version numbers it would roll back to no longer name the same state,
+ * and rolling back lost acknowledged writes. A process that dies before that recovery may leave such an
+ * unacknowledged commit in the file, as with any database.)
+ *
+ * <h2>Interrupts</h2>
+ * Callers may be interrupted at any time; an interrupt inside a {@link FileChannel} operation would close the file
+ * for everyone. The MVStore opens its file through {@link UninterruptibleFilePath}, which runs each file operation on
+ * a thread nobody interrupts, so an interrupted caller's call completes and the caller keeps its interrupt status.
  *
  * <h2>Reads: only durable state</h2>
  * Reads use the map roots captured at the last durable commit (a {@link View}), never the maps being written, so no
@@ -240,7 +250,7 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
             long revision = d.applied + 1;
             long created = current == null ? revision : Codec.createRevision(current);
             d.data.put(key, Codec.entry(revision, created, copy));
-            append(d, revision, Codec.put(key, copy));
+            append(d, revision, Codec.put(key, copy), key, current);
             return new Entry(key, copy, revision, created);
         });
     }
@@ -263,7 +273,7 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
             }
             long revision = d.applied + 1;
             d.data.remove(key);
-            append(d, revision, Codec.delete(key));
+            append(d, revision, Codec.delete(key), key, current);
             return true;
         });
     }
@@ -383,15 +393,26 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
     }
 
     /** Adds a change to the feed and drops what falls out of the retention. Caller holds applyLock. */
-    private void append(Db d, long revision, byte[] change) {
+    /**
+     * Appends the change at {@code revision} to the feed, trims the feed, and keeps what undoes both until the
+     * revision is durable. Caller holds applyLock and has already changed {@code key} in the data map.
+     *
+     * @param before the key's record before this change; null when it had none
+     */
+    private void append(Db d, long revision, byte[] change, String key, byte[] before) {
         d.log.put(revision, change);
+        List<Map.Entry<Long, byte[]>> trimmed = List.of();
         long floor = revision - options.historyRetention();
         if (floor > 0) {
             Long oldest;
             while ((oldest = d.log.firstKey()) != null && oldest <= floor) {
-                d.log.remove(oldest);
+                if (trimmed.isEmpty()) {
+                    trimmed = new ArrayList<>(1);
+                }
+                trimmed.add(Map.entry(oldest, d.log.remove(oldest)));
             }
         }
+        d.undo.put(revision, new Undo(key, before, trimmed));
         d.applied = revision;
     }
 
@@ -415,7 +436,7 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
                 conflict = e; // raised before anything was changed
             } catch (RuntimeException | Error e) {
                 fail(d, e);
-                throw unavailable(e);
+                throw unavailable(d.failure);
             }
             target = d.applied;
         } finally {
@@ -487,23 +508,22 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
     private void commitAndSync(Db d) {
         View view;
         long target;
-        long version;
         applyLock.lock();
         try {
             if (d.failure != null) {
                 throw unavailable(d.failure);
             }
             target = d.applied;
+            d.undo.headMap(d.durable, true).clear(); // durable since the previous commit: never undone
             try {
                 if (d.mv.hasUnsavedChanges()) {
                     d.mv.commit();
                 }
-                version = d.mv.getCurrentVersion();
                 view = new View(d, d.data.flushAndGetRoot(), d.log.flushAndGetRoot(), target,
                         d.mv.registerVersionUsage());
             } catch (RuntimeException | Error e) {
                 fail(d, e);
-                throw unavailable(e);
+                throw unavailable(d.failure);
             }
         } finally {
             applyLock.unlock();
@@ -518,12 +538,11 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
             } finally {
                 applyLock.unlock();
             }
-            throw unavailable(e);
+            throw unavailable(d.failure);
         }
         syncs.increment();
         View old = d.view;
         d.view = view;
-        d.syncedVersion = version;
         d.durable = target;
         if (old != null) {
             old.release();
@@ -569,7 +588,7 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
                 } finally {
                     applyLock.unlock();
                 }
-                throw unavailable(e);
+                throw unavailable(d.failure); // the first failure says why, not "this store is closed"
             } finally {
                 v.release();
             }
@@ -600,7 +619,7 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
             }
             lastOpenAttempt = now;
             try {
-                Db opened = openDb(current == null ? -1 : current.syncedVersion);
+                Db opened = openDb(current);
                 if (current != null) {
                     LOG.info("Config store {} recovered at revision {}", path, opened.durable);
                 }
@@ -622,11 +641,11 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
     }
 
     /**
-     * @param rollbackTo after a failure in this process, the MVStore version of the last acknowledged commit: a
-     *                   commit whose write reached the file but whose fsync failed was never acknowledged, and is
-     *                   rolled back so that a refused write is never found later; -1 on a first open
+     * @param failed after a failure in this process, the opening that failed: changes above its last durable revision
+     *               that reached the file (a commit whose write got there but whose fsync failed) were never
+     *               acknowledged, and are undone so that a refused write is never found later; null on a first open
      */
-    private Db openDb(long rollbackTo) {
+    private Db openDb(Db failed) {
         boolean created;
         try {
             Files.createDirectories(path.getParent());
@@ -640,11 +659,6 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
         MVStore mv = builder().open();
         try {
             mv.setRetentionTime(CHUNK_RETENTION_MILLIS);
-            if (rollbackTo >= 0 && mv.getCurrentVersion() > rollbackTo) {
-                LOG.warn("Config store {}: discarding MVStore versions {}..{}, written but never acknowledged",
-                        path, rollbackTo + 1, mv.getCurrentVersion());
-                mv.rollbackTo(rollbackTo);
-            }
             MVMap<String, String> meta = mv.openMap(META_MAP,
                     new MVMap.Builder<String, String>().keyType(StringDataType.INSTANCE)
                             .valueType(StringDataType.INSTANCE));
@@ -661,6 +675,9 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
                     new MVMap.Builder<Long, byte[]>().keyType(LongDataType.INSTANCE)
                             .valueType(ByteArrayDataType.INSTANCE));
             Db d = new Db(mv, data, log);
+            if (failed != null) {
+                undoUnacknowledged(failed, data, log);
+            }
             Long newest = log.lastKey();
             d.applied = newest == null ? 0 : newest;
             if (mv.hasUnsavedChanges()) {
@@ -674,7 +691,6 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
             if (created) {
                 syncDirectory(path.getParent());
             }
-            d.syncedVersion = mv.getCurrentVersion();
             d.durable = d.applied;
             d.view = new View(d, data.flushAndGetRoot(), log.flushAndGetRoot(), d.applied, mv.registerVersionUsage());
             return d;
@@ -687,8 +703,42 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
         }
     }
 
+    /**
+     * Undoes, newest first, every change in the reopened file above the last revision {@code failed} made durable.
+     * Caller holds applyLock.
+     */
+    private void undoUnacknowledged(Db failed, MVMap<String, byte[]> data, MVMap<Long, byte[]> log) {
+        Long newest = log.lastKey();
+        long kept = failed.durable;
+        if (newest == null || newest <= kept) {
+            if ((newest == null ? 0 : newest) < kept) {
+                // cannot happen while every commit is forced before it is acknowledged; say so loudly if it does
+                LOG.error("Config store {} reopened at revision {}, below its acknowledged revision {}", path,
+                        newest == null ? 0 : newest, kept);
+            }
+            return;
+        }
+        for (long revision = newest; revision > kept; revision--) {
+            Undo u = failed.undo.get(revision);
+            if (u == null) {
+                throw new IllegalStateException("revision " + revision + " is in the file but was never applied by "
+                        + "this store; cannot undo it");
+            }
+            if (u.before() == null) {
+                data.remove(u.key());
+            } else {
+                data.put(u.key(), u.before());
+            }
+            log.remove(revision);
+            for (Map.Entry<Long, byte[]> t : u.trimmed()) {
+                log.put(t.getKey(), t.getValue());
+            }
+        }
+        LOG.warn("Config store {}: undid revisions {}..{}, written but never acknowledged", path, kept + 1, newest);
+    }
+
     private MVStore.Builder builder() {
-        return new MVStore.Builder().fileName(fileName).autoCommitDisabled()
+        return new MVStore.Builder().fileName(UninterruptibleFilePath.fileName(fileName)).autoCommitDisabled()
                 .backgroundExceptionHandler((t, e) -> LOG.debug("Config store {}: MVStore reported {}", path, e.toString()));
     }
 
@@ -802,6 +852,10 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
     }
 
     /** One opening of the file. */
+    /** The record {@code key} had before a change ({@code null}: none) and the feed entries its append trimmed. */
+    private record Undo(String key, byte[] before, List<Map.Entry<Long, byte[]>> trimmed) {
+    }
+
     private static final class Db {
         final MVStore mv;
         final MVMap<String, byte[]> data;
@@ -810,8 +864,11 @@ public final class MVConfigStore implements ConfigStore, AutoCloseable {
         long applied;
         /** The revision of the newest change on disk. */
         volatile long durable;
-        /** The MVStore version of the newest commit on disk; written under syncLock. */
-        volatile long syncedVersion;
+        /**
+         * What undoes each change applied but maybe not durable yet, by revision; guarded by applyLock. Entries up to
+         * {@link #durable} are dropped by the next commit.
+         */
+        final java.util.NavigableMap<Long, Undo> undo = new java.util.TreeMap<>();
         /** What readers see: the maps as of {@link #durable}. */
         volatile View view;
         /** Why this opening was given up; null while healthy. */
