@@ -15,4 +15,15 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 trap 'scripts/env.sh down' EXIT
 scripts/env.sh up 3
 # install, not verify: Pax Exam provisions the features and bundles from the local Maven repository
-mvn -B install "$@"
+status=0
+mvn -B install "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+    # the reactor summary names the failing tests; their messages (boot failures carry the Karaf JVM's state, its
+    # HTTP port's listeners and karaf.log's last errors) go last, where a truncated CI log still shows them
+    echo "==> failing tests (reports in */target/*-reports; Karaf logs of the end-to-end tests in itests/target/karaf-logs)"
+    grep -l -E "<<< (FAILURE|ERROR)!" ./*/target/*-reports/*.txt ./*/*/target/*-reports/*.txt 2>/dev/null \
+        | while read -r report; do
+            grep -v -E "^[[:space:]]+at |^[[:space:]]+\.\.\. [0-9]+ more|^-+$|^Test set:" "$report" | head -n 40
+        done | cut -c1-400 | head -n 80 || true
+fi
+exit "$status"

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +61,7 @@ class CliIT {
         dist = Distribution.create(work);
         dist.start();
         Api api = new Api(dist.baseUrl());
-        await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> api.get("/api/health", null).status() == 200);
+        dist.awaitApi(BOOT);
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dist.home().resolve("data/dockerera/admin.token")));
         List<Integer> hosts = env.hostIndexes();
         hostUrls.add(env.tcpUrl(hosts.get(0)));
@@ -217,10 +215,7 @@ class CliIT {
         assertThat(badImage.exit()).isEqualTo(1);
         assertThat(badImage.err().lines()).hasSize(1);
 
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         Result unreachable = cli(Map.of("DOCKERERA_URL", "http://127.0.0.1:" + port), "apps");
         assertThat(unreachable.exit()).isEqualTo(3);
         assertThat(unreachable.err().lines()).hasSize(1);

@@ -62,7 +62,7 @@ class ControllersIT {
         b = onRedis(Distribution.create(Files.createDirectories(work.resolve("b"))));
         a.start();
         apiA = new Api(a.baseUrl());
-        awaitUp(apiA);
+        a.awaitApi(BOOT);
         Path tokenFile = a.home().resolve("data/dockerera/admin.token");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
         admin = Files.readString(tokenFile).trim();
@@ -72,7 +72,7 @@ class ControllersIT {
                 StandardCopyOption.REPLACE_EXISTING);
         b.start();
         apiB = new Api(b.baseUrl());
-        awaitUp(apiB);
+        b.awaitApi(BOOT);
     }
 
     /** Boots on Redis directly: the Redis feature at boot, {@code backend = redis}, a short lease. */
@@ -86,11 +86,6 @@ class ControllersIT {
         Files.writeString(features, cfg.replace("dockerera/0.1.0.SNAPSHOT, \\",
                 "dockerera/0.1.0.SNAPSHOT, \\\n    dockerera-store-redis/0.1.0.SNAPSHOT, \\"));
         return d;
-    }
-
-    private void awaitUp(Api api) {
-        await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> api.get("/api/health", null).status() == 200);
     }
 
     @AfterAll
@@ -208,7 +203,7 @@ class ControllersIT {
     void theOldActiveRestartsAsStandbyNamingTheNewOne() throws Exception {
         String active = controller(apiB).path("id").asText();
         a.start();
-        awaitUp(apiA);
+        a.awaitApi(BOOT);
         await().atMost(Duration.ofSeconds(30)).until(() -> role(apiA).equals("standby")
                 && controller(apiA).path("activeId").asText().equals(active));
         assertThat(role(apiB)).isEqualTo("active");

@@ -75,8 +75,7 @@ class DeployIT {
         dist = Distribution.create(work);
         api = new Api(dist.baseUrl());
         dist.start();
-        await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> api.get("/api/health", null).status() == 200);
+        dist.awaitApi(BOOT);
         Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
         admin = Files.readString(tokenFile).trim();
@@ -507,8 +506,7 @@ class DeployIT {
                 api.get("/api/deploys/" + id, admin).json().path("status").asText().equals("running"));
         dist.kill9();
         dist.start();
-        await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> api.get("/api/health", null).status() == 200);
+        dist.awaitApi(BOOT);
         JsonNode done = awaitDeploy(id);
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");
         assertServing(app, 2, "v1");

@@ -1,7 +1,6 @@
 package org.dockerera.itests;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -9,11 +8,15 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** A private copy of the assembled distribution, driven through bin/start, bin/stop and kill -9. */
 public final class Distribution implements AutoCloseable {
@@ -101,6 +104,69 @@ public final class Distribution implements AutoCloseable {
         run("bin/start");
     }
 
+    /**
+     * Waits until {@code GET /api/health} answers 200. If it does not within {@code atMost}, fails with what a
+     * post-mortem from a CI log needs, the gist on the first line: whether the Karaf JVM runs, what holds the HTTP
+     * port, and karaf.log's last errors and lines.
+     */
+    public void awaitApi(Duration atMost) {
+        Api api = new Api(baseUrl());
+        try {
+            Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> api.get("/api/health", null).status() == 200);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(diagnosis("no 200 from " + baseUrl() + "/api/health within " + atMost), e);
+        }
+    }
+
+    /** {@code what}, then the state of this copy: JVM, HTTP port, start script output, karaf.log errors and tail. */
+    public String diagnosis(String what) {
+        Optional<ProcessHandle> jvm = process();
+        String port = listeners(httpPort);
+        List<String> log;
+        try {
+            log = log().lines().collect(Collectors.toList());
+        } catch (IOException e) {
+            log = List.of("(karaf.log unreadable: " + e + ")");
+        }
+        List<String> errors = log.stream().filter(l -> l.contains("| ERROR |") || l.contains("| WARN  |"))
+                .collect(Collectors.toList());
+        StringBuilder b = new StringBuilder(what).append(": Karaf JVM ")
+                .append(jvm.map(p -> "running (pid " + p.pid() + ")").orElse("NOT running"))
+                .append("; HTTP port ").append(httpPort).append(' ').append(port.isBlank() ? "not listening" : "listening")
+                .append("; ").append(errors.size()).append(" ERROR/WARN lines in karaf.log")
+                .append(errors.isEmpty() ? "" : ", last: " + errors.get(errors.size() - 1)).append('\n');
+        b.append("listeners on ").append(httpPort).append(":\n").append(port).append('\n');
+        try {
+            Path script = home.resolve("script.log");
+            if (Files.exists(script)) {
+                b.append("bin/start output:\n").append(Files.readString(script)).append('\n');
+            }
+        } catch (IOException e) {
+            b.append("script.log unreadable: ").append(e).append('\n');
+        }
+        b.append("karaf.log ERROR/WARN (last 15 of ").append(errors.size()).append("):\n");
+        errors.subList(Math.max(0, errors.size() - 15), errors.size()).forEach(l -> b.append(l).append('\n'));
+        b.append("karaf.log (last 25 of ").append(log.size()).append(" lines):\n");
+        log.subList(Math.max(0, log.size() - 25), log.size()).forEach(l -> b.append(l).append('\n'));
+        return b.toString();
+    }
+
+    /** {@code ss -tlnp} for one port: who listens there (empty when nobody does). */
+    private static String listeners(int port) {
+        try {
+            Process p = new ProcessBuilder("ss", "-Htlnp", "sport = :" + port).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "(ss failed: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
+    }
+
     public void stop() throws IOException, InterruptedException {
         Optional<ProcessHandle> p = process();
         if (p.isEmpty()) {
@@ -181,10 +247,9 @@ public final class Distribution implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    /** A free port for a server started later (see {@link Ports}). */
+    static int freePort() {
+        return Ports.free();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -59,8 +59,7 @@ class DistributionIT {
     }
 
     private void awaitHealthy() {
-        await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> api.get("/api/health", null).status() == 200);
+        dist.awaitApi(BOOT);
     }
 
     @Test

@@ -59,8 +59,7 @@ class LogsIT {
         dist = Distribution.create(work);
         api = new Api(dist.baseUrl());
         dist.start();
-        await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> api.get("/api/health", null).status() == 200);
+        dist.awaitApi(BOOT);
         Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
         admin = Files.readString(tokenFile).trim();

@@ -80,8 +80,7 @@ class OperatorRoutesIT {
         assertThat(routes).as("the distribution ships the routes directory").isDirectory();
         assertThat(dist.home().resolve("etc/dockerera/routes.examples/deploy-webhook.yaml")).isRegularFile();
         dist.start();
-        await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> api.get("/api/health", null).status() == 200);
+        dist.awaitApi(BOOT);
         Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
         admin = Files.readString(tokenFile).trim();

@@ -118,11 +118,7 @@ public class RedisWiringIT {
     }
 
     static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort() == 6379 ? freePort() : s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Ports.free();
     }
 
     private static Jedis jedis() {

@@ -67,8 +67,7 @@ class RouterIT {
         dist.setProperty("etc/org.dockerera.router.apache.cfg", "port", String.valueOf(apachePort));
         api = new Api(dist.baseUrl());
         dist.start();
-        await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> api.get("/api/health", null).status() == 200);
+        dist.awaitApi(BOOT);
         dist.client("feature:install dockerera-router-haproxy");
         dist.client("feature:install dockerera-router-apache");
         Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
@@ -442,10 +441,8 @@ class RouterIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return Ports.free();
     }
 
     private String hostUrl(String hostId) {

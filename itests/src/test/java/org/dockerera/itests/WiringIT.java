@@ -238,10 +238,6 @@ public class WiringIT {
     }
 
     static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Ports.free();
     }
 }
