@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves every key from the facade's active backend to another one: fence writes, copy, verify (count and SHA-256 of
  * keys and values in key order, read back from the target), switch, lift the fence. A copy that does not verify
- * switches nothing. Keys keep their values; versions and revisions are the target's own (watchers re-list).
+ * switches nothing. Keys keep their values; versions and revisions are the target's own (watchers re-list). Before
+ * the switch the old backend gets a {@link Moved} record, which makes every other controller still pointing at it
+ * refuse to use it.
  */
 final class Migrator {
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
@@ -48,6 +50,7 @@ final class Migrator {
                         + copiedSum.substring(0, 12) + " vs " + sum.substring(0, 12) + "); nothing was switched, "
                         + source.backend() + " stays active");
             }
+            markMoved(source, target, all.size(), clock);
             long revision = target.revision();
             facade.switchTo(target);
             afterSwitch.run();
@@ -58,6 +61,26 @@ final class Migrator {
                     clock.instant());
         } finally {
             facade.unfence();
+        }
+    }
+
+    /** Leaves the {@link Moved} record in {@code source}; if that fails nothing is switched. */
+    private static void markMoved(ConfigStore source, ConfigStore target, int keys, Clock clock) {
+        String endpoint;
+        try {
+            endpoint = target.health().endpoint();
+        } catch (RuntimeException e) {
+            endpoint = "";
+        }
+        try {
+            source.put(Moved.KEY, new Moved(target.backend(), endpoint, clock.instant(), keys).toJson(),
+                    ConfigStore.ANY_VERSION);
+        } catch (RuntimeException e) {
+            throw new DockereraException(DockereraException.Kind.UNAVAILABLE, "store-migration-failed",
+                    "Store migration failed", "the state was copied to " + target.backend() + " but the "
+                    + source.backend() + " store could not be marked as moved (" + e.getMessage() + "), which other"
+                    + " controllers on it need; nothing was switched, " + source.backend() + " stays active;"
+                    + " migrate again with force", e);
         }
     }
 

@@ -82,6 +82,9 @@ public final class StoreComponent implements StoreService {
             registration.unregister();
             registration = null;
         }
+        if (facade != null) {
+            facade.close();
+        }
         facade = null;
     }
 

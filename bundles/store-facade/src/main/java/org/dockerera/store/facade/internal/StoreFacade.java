@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * tells the listener {@link ChangeListener#onResync} (revisions restart on another backend; the listener re-lists,
  * as after lost history) and watches the new backend from its current revision. Deliveries from a replaced inner
  * watch are dropped by generation.
+ *
+ * <p><b>Moved stores.</b> The facade watches the active backend for the {@link Moved} record a migration run by
+ * another controller leaves behind. Once it is there, every call but {@link #health} answers {@code store-moved}:
+ * the state lives elsewhere now, and this controller must neither serve the frozen copy nor act on it. The
+ * controller that migrates writes the record itself, under its fence, and is never stopped by it.
  */
 final class StoreFacade implements ConfigStore {
     private static final Logger LOG = LoggerFactory.getLogger(StoreFacade.class);
@@ -40,6 +45,14 @@ final class StoreFacade implements ConfigStore {
     private volatile String migratingTo;
     private final ReentrantReadWriteLock fence = new ReentrantReadWriteLock();
     private final Set<FacadeWatch> watches = ConcurrentHashMap.newKeySet();
+    /** The moved-away record found in a backend, with that backend: effective while it is the active one. */
+    private volatile MovedFrom moved;
+    private final Object movedLock = new Object();
+    /** Watches the active backend for {@link Moved#KEY}. */
+    private Watch movedWatch;
+
+    private record MovedFrom(ConfigStore store, Moved record) {
+    }
 
     StoreFacade(String wanted) {
         this.wanted = wanted;
@@ -77,6 +90,115 @@ final class StoreFacade implements ConfigStore {
         for (FacadeWatch w : watches) {
             w.moveTo(next);
         }
+        watchForMoved(next);
+    }
+
+    /** Stops following the active backend's {@link Moved} record (the facade is being dropped). */
+    void close() {
+        Watch w;
+        synchronized (this) {
+            w = movedWatch;
+            movedWatch = null;
+        }
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    /** Follows {@link Moved#KEY} in {@code store}: a watch first, then a read, so that no record is missed. */
+    private void watchForMoved(ConfigStore store) {
+        Watch old;
+        synchronized (this) {
+            old = movedWatch;
+            movedWatch = null;
+        }
+        if (old != null) {
+            old.close();
+        }
+        if (store == null) {
+            return;
+        }
+        long rev;
+        try {
+            rev = store.revision();
+        } catch (RuntimeException e) {
+            rev = 0;
+        }
+        Watch w = store.watch(Moved.KEY, rev, new ChangeListener() {
+            @Override
+            public void onChange(org.dockerera.spi.store.Change change) {
+                if (change.key().equals(Moved.KEY)) {
+                    if (change.type() == org.dockerera.spi.store.Change.Type.PUT) {
+                        movedAway(store, change.value());
+                    } else {
+                        movedBack(store);
+                    }
+                }
+            }
+
+            @Override
+            public void onResync(long revision) {
+                checkMoved(store);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                // the watch resumes by itself; a record written meanwhile is delivered then
+            }
+        });
+        synchronized (this) {
+            if (active == store && movedWatch == null) {
+                movedWatch = w;
+                w = null;
+            }
+        }
+        if (w != null) {
+            w.close();
+            return;
+        }
+        checkMoved(store);
+    }
+
+    private void checkMoved(ConfigStore store) {
+        try {
+            store.get(Moved.KEY).ifPresentOrElse(e -> movedAway(store, e.value()), () -> movedBack(store));
+        } catch (RuntimeException e) {
+            LOG.debug("Config store {}: could not look for a moved-away record now: {}", store.backend(), e.toString());
+        }
+    }
+
+    /** Takes effect only while {@code store} is active and this facade is not the one migrating away from it. */
+    private void movedAway(ConfigStore store, byte[] value) {
+        if (active != store || migratingTo != null) {
+            return;
+        }
+        Moved m = Moved.fromJson(value);
+        MovedFrom was;
+        synchronized (movedLock) {
+            was = moved;
+            moved = new MovedFrom(store, m);
+        }
+        if (was == null || was.store() != store) {
+            LOG.error("Config store: {}. Every call answers store-moved until then.", m.describe(store.backend()));
+        }
+    }
+
+    /** The record is gone (state was migrated back into this store, with force): the store is usable again. */
+    private void movedBack(ConfigStore store) {
+        synchronized (movedLock) {
+            MovedFrom m = moved;
+            if (m == null || m.store() != store) {
+                return;
+            }
+            moved = null;
+        }
+        LOG.info("Config store {}: the moved-away record is gone; the store is used again", store.backend());
+    }
+
+    /** The record that makes the active backend unusable, if there is one. */
+    Moved movedRecord() {
+        MovedFrom m = moved;
+        return m != null && m.store() == active ? m.record() : null;
     }
 
     /** Refuses new writes and waits for those in flight; {@link #unfence} lifts it. */
@@ -97,6 +219,10 @@ final class StoreFacade implements ConfigStore {
         if (s == null) {
             throw new StoreUnavailableException(wanted, "that backend is not running (install or start its feature,"
                     + " e.g. feature:install dockerera-store-" + wanted + ", or check etc/org.dockerera.store.cfg)", null);
+        }
+        MovedFrom m = moved;
+        if (m != null && m.store() == s) {
+            throw m.record().refusal(s.backend());
         }
         return s;
     }
@@ -179,6 +305,10 @@ final class StoreFacade implements ConfigStore {
             return new StoreHealth(wanted, "", -1, false, "the " + wanted + " backend is not running");
         }
         StoreHealth h = s.health();
+        MovedFrom m = moved;
+        if (m != null && m.store() == s) {
+            return new StoreHealth(h.backend(), h.endpoint(), h.revision(), false, m.record().describe(h.backend()));
+        }
         String to = migratingTo;
         return to == null ? h : new StoreHealth(h.backend(), h.endpoint(), h.revision(), h.up(),
                 "migrating to " + to + " (writes paused)");

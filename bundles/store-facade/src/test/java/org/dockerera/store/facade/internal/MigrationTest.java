@@ -26,6 +26,7 @@ import org.dockerera.spi.store.ChangeListener;
 import org.dockerera.spi.store.ConfigStore;
 import org.dockerera.spi.store.Entry;
 import org.dockerera.spi.store.StoreMigratingException;
+import org.dockerera.spi.store.StoreUnavailableException;
 import org.dockerera.spi.store.Watch;
 import org.dockerera.store.embedded.internal.MVConfigStore;
 import org.dockerera.store.embedded.internal.Options;
@@ -144,7 +145,61 @@ class MigrationTest {
         StoreMigration m = Migrator.migrate(facade, to, true, Clock.systemUTC(), () -> { });
         assertThat(m.keys()).isEqualTo(2);
         assertThat(to.list("")).extracting(Entry::key).containsExactly("apps/a", "apps/b");
-        assertThat(Migrator.checksum(to.list(""))).isEqualTo(Migrator.checksum(from.list(""))).isEqualTo(m.checksum());
+        assertThat(Migrator.checksum(to.list(""))).isEqualTo(Migrator.checksum(from.list("apps/")))
+                .isEqualTo(m.checksum());
+        // the old store keeps its state and says where it went
+        assertThat(from.get(Moved.KEY).map(r -> Moved.fromJson(r.value()).keys())).contains(2L);
+    }
+
+    @Test
+    void anotherControllerStillOnTheOldStoreRefusesEveryCallOnceTheStateMovedAwayAndTheMigratingOneIsNotStopped() {
+        facade.put("apps/a", utf8("1"), ConfigStore.ANY_VERSION);
+        StoreFacade standby = new StoreFacade("embedded");
+        standby.switchTo(from);
+        assertThat(standby.get("apps/a")).isPresent();
+        assertThat(standby.health().up()).isTrue();
+
+        StoreMigration m = Migrator.migrate(facade, to, false, Clock.systemUTC(), () -> { });
+
+        // the controller that migrated goes on, on the new store
+        facade.put("apps/b", utf8("2"), ConfigStore.ANY_VERSION);
+        assertThat(to.get("apps/b")).isPresent();
+        assertThat(facade.health().up()).isTrue();
+        assertThat(to.get(Moved.KEY)).isEmpty();
+        // the other one learns from its watch that the state moved, and then neither reads nor writes the old copy
+        await().atMost(Duration.ofSeconds(10)).until(() -> !standby.health().up());
+        assertThat(standby.health().detail()).contains("migrated to embedded", "backend = embedded");
+        long before = from.revision();
+        StoreUnavailableException put = catchThrowableOfType(StoreUnavailableException.class,
+                () -> standby.put("apps/c", utf8("3"), ConfigStore.ANY_VERSION));
+        assertThat(put.slug()).isEqualTo("store-moved");
+        assertThat(put.getMessage()).contains("was migrated to embedded", "nothing was read or changed");
+        assertThat(catchThrowableOfType(StoreUnavailableException.class, () -> standby.get("apps/a")).slug())
+                .isEqualTo("store-moved");
+        assertThat(catchThrowableOfType(StoreUnavailableException.class, () -> standby.list("apps/")).slug())
+                .isEqualTo("store-moved");
+        assertThat(catchThrowableOfType(StoreUnavailableException.class,
+                () -> standby.delete("apps/a", ConfigStore.ANY_VERSION)).slug()).isEqualTo("store-moved");
+        assertThat(from.revision()).isEqualTo(before);
+        assertThat(from.get("apps/c")).isEmpty();
+        assertThat(Moved.fromJson(from.get(Moved.KEY).orElseThrow().value()).keys()).isEqualTo(m.keys());
+
+        // one that starts on the old store (an old etc/org.dockerera.store.cfg) refuses from its first call
+        StoreFacade late = new StoreFacade("embedded");
+        late.switchTo(from);
+        assertThat(catchThrowableOfType(StoreUnavailableException.class, () -> late.get("apps/a")).slug())
+                .isEqualTo("store-moved");
+
+        // migrated back into the old store (with force, which empties it first): usable again everywhere
+        Migrator.migrate(facade, from, true, Clock.systemUTC(), () -> { });
+        assertThat(facade.get("apps/b")).isPresent();
+        await().atMost(Duration.ofSeconds(10)).until(() -> standby.health().up());
+        assertThat(standby.get("apps/b")).isPresent();
+        assertThat(late.get("apps/b")).isPresent();
+        assertThat(from.get(Moved.KEY)).isEmpty();
+        assertThat(to.get(Moved.KEY)).isPresent();
+        standby.close();
+        late.close();
     }
 
     @Test
