@@ -63,9 +63,7 @@ class ControllersIT {
         a.start();
         apiA = new Api(a.baseUrl());
         a.awaitApi(BOOT);
-        Path tokenFile = a.home().resolve("data/dockerera/admin.token");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
-        admin = Files.readString(tokenFile).trim();
+        admin = a.adminToken();
         await().atMost(Duration.ofSeconds(30)).until(() -> role(apiA).equals("active"));
         // the second controller shares the cluster key (secrets in the store are sealed with it) and the store
         Files.copy(a.home().resolve("etc/dockerera.key"), b.home().resolve("etc/dockerera.key"),

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,9 +75,7 @@ class DeployIT {
         api = new Api(dist.baseUrl());
         dist.start();
         dist.awaitApi(BOOT);
-        Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
-        admin = Files.readString(tokenFile).trim();
+        admin = dist.adminToken();
 
         double[] cpus = {4, 2, 1};
         long[] memory = {8 * GIB, 4 * GIB, 2 * GIB};

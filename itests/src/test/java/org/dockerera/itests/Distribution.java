@@ -119,6 +119,13 @@ public final class Distribution implements AutoCloseable {
         }
     }
 
+    /** The admin token the first start wrote to {@code data/dockerera/admin.token}, once it is there in full. */
+    public String adminToken() {
+        Path file = home.resolve("data/dockerera/admin.token");
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(() -> Files.readString(file).trim(), t -> !t.isEmpty());
+    }
+
     /** {@code what}, then the state of this copy: JVM, HTTP port, start script output, karaf.log errors and tail. */
     public String diagnosis(String what) {
         Optional<ProcessHandle> jvm = process();

@@ -46,9 +46,7 @@ class DistributionIT {
         api = new Api(dist.baseUrl());
         dist.start();
         awaitHealthy();
-        Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
-        admin = Files.readString(tokenFile).trim();
+        admin = dist.adminToken();
     }
 
     @AfterAll

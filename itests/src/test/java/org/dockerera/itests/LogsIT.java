@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,9 +59,7 @@ class LogsIT {
         api = new Api(dist.baseUrl());
         dist.start();
         dist.awaitApi(BOOT);
-        Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
-        admin = Files.readString(tokenFile).trim();
+        admin = dist.adminToken();
         for (int n : env.hostIndexes().subList(0, 2)) {
             Api.Response r = api.post("/api/hosts", admin, "{\"url\":" + Api.q(env.tcpUrl(n)) + "}");
             assertThat(r.status()).as(r.toString()).isEqualTo(201);

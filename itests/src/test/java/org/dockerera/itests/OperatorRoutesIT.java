@@ -81,9 +81,7 @@ class OperatorRoutesIT {
         assertThat(dist.home().resolve("etc/dockerera/routes.examples/deploy-webhook.yaml")).isRegularFile();
         dist.start();
         dist.awaitApi(BOOT);
-        Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
-        admin = Files.readString(tokenFile).trim();
+        admin = dist.adminToken();
         hostUrl = env.tcpUrl(env.hostIndexes().get(0));
         Api.Response h = api.post("/api/hosts", admin, "{\"url\":" + Api.q(hostUrl) + "}");
         assertThat(h.status()).as(h.toString()).isEqualTo(201);

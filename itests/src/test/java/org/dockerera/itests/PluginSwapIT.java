@@ -62,9 +62,7 @@ class PluginSwapIT {
         api = new Api(dist.baseUrl());
         dist.start();
         dist.awaitApi(BOOT);
-        Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
-        admin = Files.readString(tokenFile).trim();
+        admin = dist.adminToken();
         plugins = new PluginHelp(api, admin);
         for (int n : env.hostIndexes().subList(0, 3)) {
             String url = env.tcpUrl(n);

@@ -70,9 +70,7 @@ class RouterIT {
         dist.awaitApi(BOOT);
         dist.client("feature:install dockerera-router-haproxy");
         dist.client("feature:install dockerera-router-apache");
-        Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
-        admin = Files.readString(tokenFile).trim();
+        admin = dist.adminToken();
         for (int n : env.hostIndexes().subList(0, 3)) {
             String url = env.tcpUrl(n);
             hostUrls.add(url);

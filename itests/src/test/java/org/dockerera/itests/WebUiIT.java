@@ -47,9 +47,7 @@ class WebUiIT {
         dist.start();
         api = new Api(dist.baseUrl());
         dist.awaitApi(BOOT);
-        Path tokenFile = dist.home().resolve("data/dockerera/admin.token");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tokenFile));
-        admin = Files.readString(tokenFile).trim();
+        admin = dist.adminToken();
         for (int n : env.hostIndexes().subList(0, 2)) {
             hostUrls.add(env.tcpUrl(n));
             assertThat(api.post("/api/hosts", admin, "{\"url\":" + Api.q(env.tcpUrl(n)) + "}").status()).isEqualTo(201);
