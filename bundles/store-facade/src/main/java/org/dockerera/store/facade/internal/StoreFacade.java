@@ -124,7 +124,30 @@ final class StoreFacade implements ConfigStore {
         } catch (RuntimeException e) {
             rev = 0;
         }
-        Watch w = store.watch(Moved.KEY, rev, new ChangeListener() {
+        Watch w;
+        try {
+            w = store.watch(Moved.KEY, rev, movedListener(store));
+        } catch (RuntimeException e) {
+            LOG.warn("Config store {}: cannot watch for a moved-away record ({}); looked for once only",
+                    store.backend(), e.toString());
+            checkMoved(store);
+            return;
+        }
+        synchronized (this) {
+            if (active == store && movedWatch == null) {
+                movedWatch = w;
+                w = null;
+            }
+        }
+        if (w != null) {
+            w.close();
+            return;
+        }
+        checkMoved(store);
+    }
+
+    private ChangeListener movedListener(ConfigStore store) {
+        return new ChangeListener() {
             @Override
             public void onChange(org.dockerera.spi.store.Change change) {
                 if (change.key().equals(Moved.KEY)) {
@@ -145,18 +168,7 @@ final class StoreFacade implements ConfigStore {
             public void onError(Throwable error) {
                 // the watch resumes by itself; a record written meanwhile is delivered then
             }
-        });
-        synchronized (this) {
-            if (active == store && movedWatch == null) {
-                movedWatch = w;
-                w = null;
-            }
-        }
-        if (w != null) {
-            w.close();
-            return;
-        }
-        checkMoved(store);
+        };
     }
 
     private void checkMoved(ConfigStore store) {
@@ -193,12 +205,6 @@ final class StoreFacade implements ConfigStore {
             moved = null;
         }
         LOG.info("Config store {}: the moved-away record is gone; the store is used again", store.backend());
-    }
-
-    /** The record that makes the active backend unusable, if there is one. */
-    Moved movedRecord() {
-        MovedFrom m = moved;
-        return m != null && m.store() == active ? m.record() : null;
     }
 
     /** Refuses new writes and waits for those in flight; {@link #unfence} lifts it. */
