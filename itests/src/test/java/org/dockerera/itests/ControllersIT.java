@@ -212,6 +212,28 @@ class ControllersIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> servingVersion(a, "v2"));
     }
 
+    @Test
+    @Order(5)
+    void aMigrationOnTheActiveLeavesTheStandbyOnTheOldStoreRefusingInsteadOfTakingOver() throws Exception {
+        long leasesTakenByA = a.log().lines().filter(l -> l.contains("holds the lease")).count();
+        // the active controller (B) moves the state into its own embedded store; A, still on Redis, is not told
+        Api.Response m = apiB.post("/api/store/migrate", admin, "{\"to\":\"embedded\"}");
+        assertThat(m.status()).as(m.toString()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> role(apiB).equals("active"));
+        assertThat(apiB.get("/api/apps/" + app, admin).status()).isEqualTo(200);
+        // A finds the record the migration left in Redis and refuses even reads, naming where the state went
+        await().atMost(Duration.ofSeconds(10)).until(() -> apiA.get("/api/apps", admin).status() == 503);
+        Api.Response refused = apiA.get("/api/apps", admin);
+        assertThat(refused.json().path("type").asText()).isEqualTo("/problems/store-moved");
+        assertThat(refused.json().path("detail").asText()).contains("migrated to embedded", "backend = embedded");
+        // the lease in Redis is renewed by nobody now: A must not take it over and act on the frozen copy
+        await().during(Duration.ofMillis(3 * LEASE_MS)).atMost(Duration.ofMillis(4 * LEASE_MS))
+                .until(() -> a.log().lines().filter(l -> l.contains("holds the lease")).count() == leasesTakenByA);
+        // both routers keep serving the app
+        assertThat(servingVersion(b, "v2")).isTrue();
+        assertThat(servingVersion(a, "v2")).isTrue();
+    }
+
     private String deploy(Api api, String imageKey) {
         Api.Response d = api.post("/api/apps/" + app + "/deploys", admin, "{\"image\":" + Api.q(env.get(imageKey))
                 + "}");
